@@ -1,0 +1,77 @@
+package org.ltipublisher;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every `lti.*` setting of the tool; defaults live in application.properties. */
+@ConfigMapping(prefix = "lti")
+public interface LtiConfig {
+
+    /** Public base URL behind the ingress; unset means: taken from the request and trusted X-Forwarded-* headers. */
+    Optional<String> publicUrl();
+
+    Launch launch();
+
+    PlatformJwks platformJwks();
+
+    Keys keys();
+
+    Accounts accounts();
+
+    Registration registration();
+
+    interface Launch {
+        /** Leeway for exp/iat (Security Framework §5.1.3 step 8; platforms' clocks run ahead). */
+        Duration clockSkew();
+
+        /** An id_token issued longer ago than this is refused, and nonces are kept this long. */
+        Duration maxIdTokenAge();
+
+        /** Lifetime of the signed OIDC state and of its browser cookie. */
+        Duration stateTtl();
+
+        /** Lifetime of the launch token handed to the content. */
+        Duration handOffTtl();
+
+        /** How long a user may take to choose or sign in to an account after a valid launch. */
+        Duration pendingLinkTtl();
+    }
+
+    interface PlatformJwks {
+        /** Used when the platform's JWKS answer carries no Cache-Control max-age. */
+        Duration defaultMaxAge();
+
+        /** An unknown kid triggers at most one refetch per registration in this interval. */
+        Duration minRefetchInterval();
+
+        Duration fetchTimeout();
+    }
+
+    interface Keys {
+        /** Base64 of 32 random bytes: encrypts private keys and shared secrets at rest (env LTI_KEYS_ENCRYPTION_KEY). */
+        String encryptionKey();
+
+        /** How long a tool key signs before the scheduled rotation replaces it. */
+        Duration rotationPeriod();
+
+        /** How long a retired key stays in the JWKS after rotation. */
+        Duration retiredOverlap();
+    }
+
+    interface Accounts {
+        /** Domain of the generated e-mail addresses of anonymous accounts. */
+        String anonymousEmailDomain();
+
+        /** Lifetime of a local sign-in (tool session cookie). */
+        Duration sessionTtl();
+    }
+
+    interface Registration {
+        /** Allow http:// and loopback platform URLs (development and tests only). */
+        @WithDefault("false")
+        boolean allowHttp();
+    }
+}

@@ -1,0 +1,239 @@
+package org.ltipublisher.accounts;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.ltipublisher.LtiConfig;
+import org.ltipublisher.accounts.AccountDtos.AccountRequest;
+import org.ltipublisher.accounts.AccountDtos.AccountView;
+import org.ltipublisher.db.AdvisoryLocks;
+import org.ltipublisher.db.Sql;
+import org.ltipublisher.web.Rejection;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+
+/**
+ * Accounts and their links to platform users. A platform user already linked always reuses that
+ * account (Moodle's rule); the provisioning mode only decides what happens the first time.
+ */
+@ApplicationScoped
+public class AccountService {
+
+    private static final char[] NAME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    private final AccountRepository accounts;
+    private final Sql sql;
+    private final AdvisoryLocks locks;
+    private final LtiConfig config;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private volatile String dummyHash;
+
+    public AccountService(AccountRepository accounts, Sql sql, AdvisoryLocks locks, LtiConfig config, Clock clock) {
+        this.accounts = accounts;
+        this.sql = sql;
+        this.locks = locks;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    // --- admin API -----------------------------------------------------------------------------
+
+    @Transactional
+    public AccountView create(AccountRequest request) {
+        if (request == null || request.username() == null || request.username().isBlank()) {
+            throw Rejection.unprocessable("missing_field", "username is required");
+        }
+        String username = request.username().trim();
+        if (username.length() > 100) {
+            throw Rejection.unprocessable("invalid_username", "username is longer than 100 characters");
+        }
+        if (accounts.findByUsername(username).isPresent()) {
+            throw Rejection.conflict("duplicate_username", "an account named '" + username + "' exists already");
+        }
+        if (request.password() != null && request.password().length() < 8) {
+            throw Rejection.unprocessable("weak_password", "password must have at least 8 characters");
+        }
+        if (request.email() != null && !request.email().isBlank() && !request.email().contains("@")) {
+            throw Rejection.unprocessable("invalid_email", "email '" + request.email() + "' is not an e-mail address");
+        }
+        Account account = new Account();
+        account.id = UUID.randomUUID();
+        account.username = username;
+        account.email = blankToNull(request.email());
+        account.givenName = blankToNull(request.givenName());
+        account.familyName = blankToNull(request.familyName());
+        account.passwordHash = request.password() == null ? null : BcryptUtil.bcryptHash(request.password());
+        account.createdAt = clock.instant();
+        accounts.persist(account);
+        return AccountView.of(account);
+    }
+
+    @Transactional
+    public List<AccountView> list() {
+        return accounts.listByUsername().stream().map(AccountView::of).toList();
+    }
+
+    @Transactional
+    public AccountView get(UUID id) {
+        return accounts.findByIdOptional(id).map(AccountView::of)
+                .orElseThrow(() -> Rejection.notFound("unknown_account", "no account with id " + id));
+    }
+
+    // --- local sign-in -------------------------------------------------------------------------
+
+    /** The account whose username and password match, if any (constant work whether or not the user exists). */
+    @Transactional
+    public Optional<AccountSummary> authenticate(String username, String password) {
+        if (username == null || password == null) {
+            return Optional.empty();
+        }
+        Optional<Account> account = accounts.findByUsername(username.trim());
+        String hash = account.map(a -> a.passwordHash).orElse(null);
+        if (hash == null) {
+            // same bcrypt cost as a real check, so response time does not reveal which usernames exist
+            BcryptUtil.matches(password, dummyHash());
+            return Optional.empty();
+        }
+        return BcryptUtil.matches(password, hash) ? account.map(AccountSummary::of) : Optional.empty();
+    }
+
+    @Transactional
+    public Optional<AccountSummary> find(UUID id) {
+        return accounts.findByIdOptional(id).map(AccountSummary::of);
+    }
+
+    // --- launch --------------------------------------------------------------------------------
+
+    /**
+     * The account linked to this platform user, touching the link and refreshing the profile from the
+     * launch (never for anonymous accounts, which keep no personal data).
+     */
+    public Optional<AccountSummary> findLinked(PlatformIdentity identity) {
+        Optional<Account> linked = sql.queryOne("""
+                with link as (
+                    update platform_user set last_launch_at = ? where issuer = ? and subject = ? returning account_id)
+                select a.id, a.username, a.email, a.given_name, a.family_name, a.full_name, a.anonymous
+                from account a join link on a.id = link.account_id
+                """, row -> {
+            Account a = new Account();
+            a.id = row.getObject(1, UUID.class);
+            a.username = row.getString(2);
+            a.email = row.getString(3);
+            a.givenName = row.getString(4);
+            a.familyName = row.getString(5);
+            a.fullName = row.getString(6);
+            a.anonymous = row.getBoolean(7);
+            return a;
+        }, clock.instant(), identity.issuer(), identity.subject());
+        linked.filter(a -> !a.anonymous && profileChanged(a, identity)).ifPresent(a -> {
+            a.email = coalesce(identity.email(), a.email);
+            a.givenName = coalesce(identity.givenName(), a.givenName);
+            a.familyName = coalesce(identity.familyName(), a.familyName);
+            a.fullName = coalesce(identity.fullName(), a.fullName);
+            sql.update("update account set email = ?, given_name = ?, family_name = ?, full_name = ? where id = ?",
+                    a.email, a.givenName, a.familyName, a.fullName, a.id);
+        });
+        return linked.map(AccountSummary::of);
+    }
+
+    /**
+     * Creates an account for a platform user and links it. Concurrent first launches of the same user
+     * take turns on an advisory lock, so the second one finds the first one's link.
+     */
+    public AccountSummary createAndLink(PlatformIdentity identity, boolean anonymous) {
+        locks.lockForTransaction("platform-user:" + identity.issuer() + "\n" + identity.subject());
+        Optional<AccountSummary> existing = findLinked(identity);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Account account = new Account();
+        account.id = UUID.randomUUID();
+        account.anonymous = anonymous;
+        account.username = (anonymous ? "anon-" : "lti-") + randomName(12);
+        if (anonymous) {
+            account.email = account.username + "@" + config.accounts().anonymousEmailDomain();
+        } else {
+            account.email = identity.email();
+            account.givenName = identity.givenName();
+            account.familyName = identity.familyName();
+            account.fullName = identity.fullName();
+        }
+        account.createdAt = clock.instant();
+        sql.update("""
+                insert into account (id, username, email, given_name, family_name, full_name, anonymous, created_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
+                """, account.id, account.username, account.email, account.givenName, account.familyName,
+                account.fullName, account.anonymous, account.createdAt);
+        insertLink(identity, account.id);
+        return AccountSummary.of(account);
+    }
+
+    /** Links a platform user to an existing account (prompt / existing-only modes). */
+    public AccountSummary link(PlatformIdentity identity, UUID accountId) {
+        locks.lockForTransaction("platform-user:" + identity.issuer() + "\n" + identity.subject());
+        Optional<AccountSummary> existing = findLinked(identity);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Account account = accounts.findByIdOptional(accountId)
+                .orElseThrow(() -> Rejection.notFound("unknown_account", "the account to link no longer exists"));
+        insertLink(identity, account.id);
+        return AccountSummary.of(account);
+    }
+
+    /** Whether an account's e-mail is the launch's (existing-only mode); both must be present. */
+    public static boolean sameEmail(String accountEmail, String launchEmail) {
+        return accountEmail != null && launchEmail != null
+                && accountEmail.trim().toLowerCase(Locale.ROOT).equals(launchEmail.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private void insertLink(PlatformIdentity identity, UUID accountId) {
+        sql.update("""
+                insert into platform_user (id, issuer, subject, account_id, created_at, last_launch_at)
+                values (?, ?, ?, ?, ?, ?)
+                """, UUID.randomUUID(), identity.issuer(), identity.subject(), accountId, clock.instant(),
+                clock.instant());
+    }
+
+    private static boolean profileChanged(Account a, PlatformIdentity i) {
+        return changed(a.email, i.email()) || changed(a.givenName, i.givenName())
+                || changed(a.familyName, i.familyName()) || changed(a.fullName, i.fullName());
+    }
+
+    private static boolean changed(String stored, String launched) {
+        return launched != null && !Objects.equals(stored, launched);
+    }
+
+    private static String coalesce(String preferred, String fallback) {
+        return preferred != null ? preferred : fallback;
+    }
+
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = dummyHash = BcryptUtil.bcryptHash(randomName(16));
+        }
+        return hash;
+    }
+
+    private String randomName(int length) {
+        char[] name = new char[length];
+        for (int i = 0; i < length; i++) {
+            name[i] = NAME_ALPHABET[random.nextInt(NAME_ALPHABET.length)];
+        }
+        return new String(name);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

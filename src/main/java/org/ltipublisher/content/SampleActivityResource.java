@@ -1,0 +1,80 @@
+package org.ltipublisher.content;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.ltipublisher.grades.Score;
+import org.ltipublisher.grades.ScoreService;
+import org.ltipublisher.resources.PublishedResource;
+import org.ltipublisher.resources.PublishedResourceService;
+import org.ltipublisher.web.Rejection;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** The built-in content for resources without a content URL: shows the launch and records a score. */
+@Path("/activity/{resourceId}")
+@Produces(MediaType.TEXT_HTML)
+public class SampleActivityResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance activity(PublishedResource resource, HandOff launch, String launchToken,
+                List<Score> scores, String message);
+    }
+
+    private final HandOffService handOffs;
+    private final PublishedResourceService resources;
+    private final ScoreService scores;
+
+    public SampleActivityResource(HandOffService handOffs, PublishedResourceService resources, ScoreService scores) {
+        this.handOffs = handOffs;
+        this.resources = resources;
+        this.scores = scores;
+    }
+
+    @GET
+    public TemplateInstance show(@PathParam("resourceId") UUID resourceId, @RestQuery("launch_token") String token) {
+        HandOff launch = launchFor(resourceId, token);
+        return Templates.activity(resource(resourceId), launch, token, scores.forUser(launch.accountId(), resourceId),
+                null);
+    }
+
+    @POST
+    @Path("/score")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public TemplateInstance score(@PathParam("resourceId") UUID resourceId, @RestForm("launch_token") String token,
+            @RestForm BigDecimal scoreGiven, @RestForm String comment) {
+        HandOff launch = launchFor(resourceId, token);
+        PublishedResource resource = resource(resourceId);
+        Score recorded = scores.record(launch.accountId(), resourceId, launch.resourceLinkId(), scoreGiven,
+                resource.maxGrade, comment);
+        return Templates.activity(resource, launch, token, scores.forUser(launch.accountId(), resourceId),
+                "Score " + recorded.scoreGiven.stripTrailingZeros().toPlainString() + " / "
+                        + recorded.scoreMaximum.stripTrailingZeros().toPlainString() + " recorded.");
+    }
+
+    private HandOff launchFor(UUID resourceId, String token) {
+        HandOff launch = handOffs.verify(token);
+        if (!launch.resourceId().equals(resourceId)) {
+            throw Rejection.forbidden("wrong_resource", "this launch token is for another resource");
+        }
+        return launch;
+    }
+
+    private PublishedResource resource(UUID id) {
+        return resources.find(id).orElseThrow(
+                () -> Rejection.notFound("unknown_resource", "no published resource with id " + id));
+    }
+}

@@ -1,0 +1,80 @@
+package org.ltipublisher.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Plain JDBC for the launch's hot path: upserts ({@code INSERT … ON CONFLICT … RETURNING}) that JPA
+ * cannot express. Inside a transaction Agroal hands out the connection Hibernate uses, so both see the
+ * same uncommitted rows.
+ */
+@ApplicationScoped
+public class Sql {
+
+    private final DataSource dataSource;
+
+    public Sql(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** Runs an INSERT/UPDATE/DELETE and returns the number of rows it touched. */
+    public int update(String sql, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = prepare(connection, sql, params)) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlFailure(sql, e);
+        }
+    }
+
+    /** The first row of a query (or of an INSERT … RETURNING), if any. */
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = prepare(connection, sql, params);
+                ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.ofNullable(mapper.map(rows)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new SqlFailure(sql, e);
+        }
+    }
+
+    public UUID returningId(String sql, Object... params) {
+        return queryOne(sql, row -> row.getObject(1, UUID.class), params)
+                .orElseThrow(() -> new IllegalStateException("statement returned no id: " + sql));
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, Object... params) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            Object value = params[i] instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : params[i];
+            statement.setObject(i + 1, value);
+        }
+        return statement;
+    }
+
+    /** A failed statement; carries the SQLState so callers can tell a unique violation from other failures. */
+    public static final class SqlFailure extends RuntimeException {
+        public SqlFailure(String sql, SQLException cause) {
+            super("SQL failed (" + cause.getSQLState() + "): " + sql, cause);
+        }
+
+        public boolean isUniqueViolation() {
+            return getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.ltipublisher.dev;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+/** Dev mode only: prints an admin token signed with the dev key in config/dev-admin, for the README's curl lines. */
+@IfBuildProfile("dev")
+public class DevAdminToken {
+
+    private static final Logger LOG = Logger.getLogger(DevAdminToken.class);
+
+    void print(@Observes StartupEvent event, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        Path key = Path.of("config", "dev-admin", "private.pem");
+        try {
+            String token = Jwt.issuer(issuer).upn("dev-admin").groups("admin").expiresIn(Duration.ofHours(24))
+                    .sign(KeyUtils.decodePrivateKey(Files.readString(key)));
+            LOG.infof("dev admin token (24 h, dev mode only):%n  export TOKEN=%s", token);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            LOG.warnf("no dev admin token: cannot read %s (%s)", key, e.getMessage());
+        }
+    }
+}

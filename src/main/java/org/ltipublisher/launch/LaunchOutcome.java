@@ -1,0 +1,21 @@
+package org.ltipublisher.launch;
+
+import java.net.URI;
+
+import jakarta.ws.rs.core.NewCookie;
+
+/** What a valid launch leads to. */
+public sealed interface LaunchOutcome {
+
+    /** Straight into the content; {@code sessionCookie} is set when the user just signed in. */
+    record Redirect(URI location, NewCookie sessionCookie) implements LaunchOutcome {
+    }
+
+    /**
+     * The user must link an account first. {@code existingOnly}: only signing in to an account with the
+     * launch's e-mail is offered; otherwise creating a new account is offered too.
+     */
+    record ChooseAccount(String pendingToken, boolean existingOnly, String launchName, String launchEmail,
+            String signedInAs, String error, String username) implements LaunchOutcome {
+    }
+}

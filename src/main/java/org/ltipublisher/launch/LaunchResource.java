@@ -1,0 +1,88 @@
+package org.ltipublisher.launch;
+
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.ltipublisher.web.PublicUrl;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** The tool's redirect_uri: platforms form-post the id_token here (Security Framework §5.1.1.3). */
+@Path("/lti")
+public class LaunchResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance account(LaunchOutcome.ChooseAccount choice);
+    }
+
+    private final LaunchService launches;
+    private final LoginStateCodec states;
+    private final PublicUrl publicUrl;
+
+    @Context
+    UriInfo uriInfo;
+
+    @Context
+    HttpHeaders headers;
+
+    public LaunchResource(LaunchService launches, LoginStateCodec states, PublicUrl publicUrl) {
+        this.launches = launches;
+        this.states = states;
+        this.publicUrl = publicUrl;
+    }
+
+    @POST
+    @Path("/launch")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
+            @RestForm("error_description") String errorDescription) {
+        Map<String, Cookie> cookies = headers.getCookies();
+        LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
+                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo));
+        LaunchOutcome outcome = launches.launch(request);
+        Response.ResponseBuilder response = render(outcome);
+        launches.stateOf(request).ifPresent(s -> response.cookie(states.expiredCookie(s)));
+        return response.build();
+    }
+
+    @POST
+    @Path("/account")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
+            @RestForm String password) {
+        Map<String, Cookie> cookies = headers.getCookies();
+        return render(launches.completeChoice(new LaunchService.AccountChoice(pending, action, username, password,
+                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo))))
+                .build();
+    }
+
+    private static Response.ResponseBuilder render(LaunchOutcome outcome) {
+        return switch (outcome) {
+            case LaunchOutcome.Redirect redirect -> {
+                Response.ResponseBuilder builder = Response.seeOther(redirect.location());
+                if (redirect.sessionCookie() != null) {
+                    builder.cookie(redirect.sessionCookie());
+                }
+                yield builder;
+            }
+            case LaunchOutcome.ChooseAccount choice -> Response
+                    .status(choice.error() == null ? Response.Status.OK : Response.Status.UNAUTHORIZED)
+                    .entity(Templates.account(choice)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+        };
+    }
+}

@@ -1,0 +1,289 @@
+package org.ltipublisher.launch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+import org.ltipublisher.LtiConfig;
+import org.ltipublisher.accounts.AccountService;
+import org.ltipublisher.accounts.AccountSummary;
+import org.ltipublisher.accounts.ProvisioningMode;
+import org.ltipublisher.accounts.ToolSession;
+import org.ltipublisher.content.HandOff;
+import org.ltipublisher.content.HandOffService;
+import org.ltipublisher.registration.Deployment;
+import org.ltipublisher.registration.Registration;
+import org.ltipublisher.registration.RegistrationService;
+import org.ltipublisher.registration.UnknownDeploymentPolicy;
+import org.ltipublisher.resources.LaunchPlacement;
+import org.ltipublisher.resources.PlacementService;
+import org.ltipublisher.resources.PlacementService.PlacementIds;
+import org.ltipublisher.resources.PublishedResource;
+import org.ltipublisher.resources.PublishedResourceService;
+import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.web.Rejection;
+
+/**
+ * A resource link launch from state and id_token to the content: validate everything first, then
+ * write in one transaction (nonce, context, link, account, enrolment). Any rejection rolls the whole
+ * transaction back, so a refused launch stores nothing and leaves its nonce unused.
+ */
+@ApplicationScoped
+public class LaunchService {
+
+    private static final Logger LOG = Logger.getLogger(LaunchService.class);
+
+    private final LoginStateCodec states;
+    private final IdTokenValidator validator;
+    private final RegistrationService registrations;
+    private final PublishedResourceService resources;
+    private final NonceStore nonces;
+    private final PlacementService placements;
+    private final AccountService accounts;
+    private final ToolSession session;
+    private final PendingLaunchCodec pendings;
+    private final HandOffService handOffs;
+    private final LaunchMetrics metrics;
+    private final EntityManager em;
+    private final LtiConfig config;
+    private final Clock clock;
+
+    public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
+            PublishedResourceService resources, NonceStore nonces, PlacementService placements,
+            AccountService accounts, ToolSession session, PendingLaunchCodec pendings, HandOffService handOffs,
+            LaunchMetrics metrics, EntityManager em, LtiConfig config, Clock clock) {
+        this.states = states;
+        this.validator = validator;
+        this.registrations = registrations;
+        this.resources = resources;
+        this.nonces = nonces;
+        this.placements = placements;
+        this.accounts = accounts;
+        this.session = session;
+        this.pendings = pendings;
+        this.handOffs = handOffs;
+        this.metrics = metrics;
+        this.em = em;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The request as the launch endpoint received it. */
+    public record LaunchRequest(String idToken, String state, String error, String errorDescription,
+            Function<String, String> cookies, String baseUrl) {
+    }
+
+    @Transactional
+    public LaunchOutcome launch(LaunchRequest request) {
+        Instant started = clock.instant();
+        try {
+            LaunchOutcome outcome = doLaunch(request);
+            metrics.launchSucceeded(outcome instanceof LaunchOutcome.Redirect ? "launched" : "account_choice",
+                    Duration.between(started, clock.instant()));
+            return outcome;
+        } catch (Rejection rejection) {
+            metrics.launchRejected(rejection.code(), Duration.between(started, clock.instant()));
+            throw rejection;
+        }
+    }
+
+    /** The state cookie to clear after the launch, if the state was readable. */
+    public Optional<LoginState> stateOf(LaunchRequest request) {
+        try {
+            return Optional.of(states.verify(request.state(), request.cookies()));
+        } catch (Rejection e) {
+            return Optional.empty();
+        }
+    }
+
+    private LaunchOutcome doLaunch(LaunchRequest request) {
+        if (request.error() != null) {
+            // OIDC Core §3.1.2.6: the platform refused to authenticate (e.g. login_required)
+            throw Rejection.badRequest("platform_error", "the platform refused the login: " + request.error()
+                    + (request.errorDescription() == null ? "" : " (" + request.errorDescription() + ")"));
+        }
+        LoginState state = states.verify(request.state(), request.cookies());
+        Registration registration = registrations.find(state.registrationId())
+                .filter(Registration::hasPlatformDetails)
+                .orElseThrow(() -> Rejection.badRequest("unknown_registration",
+                        "the registration this login started with no longer exists"));
+        LtiLaunch launch = validator.validate(request.idToken(), registration, state);
+        Optional<Deployment> deployment = registrations.findDeployment(registration.id, launch.deploymentId());
+        if (deployment.isEmpty() && registration.unknownDeploymentPolicy != UnknownDeploymentPolicy.ADD) {
+            throw Rejection.badRequest("unknown_deployment", "unknown deployment '" + launch.deploymentId()
+                    + "' for platform '" + registration.issuer + "': add it to the registration '" + registration.name
+                    + "' or let the registration add unknown deployments");
+        }
+        PublishedResource resource = resolveResource(launch, request.baseUrl());
+        RoleClass roleClass = LtiRoles.classify(launch.roles());
+
+        // everything is valid: from here on the launch is written, in this one transaction
+        nonces.consume(launch.nonce(), nonceExpiry(launch));
+        Deployment dep = deployment.orElseGet(() -> {
+            Deployment added = registrations.addSeenDeployment(registration, launch.deploymentId());
+            em.flush();
+            LOG.infof("added deployment '%s' to registration '%s' on first launch", launch.deploymentId(),
+                    registration.name);
+            return added;
+        });
+        PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
+        String roles = String.join(" ", launch.roles());
+        Optional<AccountSummary> linked = accounts.findLinked(launch.user());
+        if (linked.isPresent()) {
+            return enterContent(linked.get(), resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
+                    request.baseUrl(), null);
+        }
+        ProvisioningMode mode = resource.provisioningFor(roleClass);
+        switch (mode) {
+            case AUTO, ANONYMOUS -> {
+                AccountSummary created = accounts.createAndLink(launch.user(), mode == ProvisioningMode.ANONYMOUS);
+                return enterContent(created, resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
+                        request.baseUrl(), null);
+            }
+            default -> {
+                if (mode == ProvisioningMode.EXISTING_ONLY && launch.user().email() == null) {
+                    throw Rejection.forbidden("email_required", "this resource only admits existing accounts, matched "
+                            + "by e-mail, and the platform did not share this user's e-mail address");
+                }
+                PendingLaunch pending = new PendingLaunch(launch.user(), mode, resource.id, ids.contextRowId(),
+                        ids.resourceLinkRowId(), roleClass, roles);
+                Optional<AccountSummary> signedIn = session.accountId(request.cookies().apply(ToolSession.COOKIE))
+                        .flatMap(accounts::find);
+                if (mode == ProvisioningMode.EXISTING_ONLY && signedIn.isPresent()
+                        && AccountService.sameEmail(signedIn.get().email(), launch.user().email())) {
+                    AccountSummary account = accounts.link(launch.user(), signedIn.get().id());
+                    return enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass,
+                            launch, request.baseUrl(), null);
+                }
+                return choice(pending, signedIn.map(AccountSummary::displayName).orElse(null), null, null);
+            }
+        }
+    }
+
+    /** What the account page posts: link to the signed-in account, sign in to one, or create one. */
+    public record AccountChoice(String pendingToken, String action, String username, String password,
+            Function<String, String> cookies, String baseUrl) {
+    }
+
+    @Transactional
+    public LaunchOutcome completeChoice(AccountChoice choice) {
+        PendingLaunch pending = pendings.verify(choice.pendingToken());
+        PublishedResource resource = resources.find(pending.resourceId())
+                .filter(r -> r.enabled)
+                .orElseThrow(() -> Rejection.forbidden("resource_disabled", "this resource is no longer available"));
+        boolean existingOnly = pending.mode() == ProvisioningMode.EXISTING_ONLY;
+        String action = choice.action() == null ? "" : choice.action();
+        AccountSummary account;
+        jakarta.ws.rs.core.NewCookie sessionCookie = null;
+        switch (action) {
+            case "create" -> {
+                if (existingOnly) {
+                    throw Rejection.forbidden("existing_account_required",
+                            "this resource only admits existing accounts: sign in instead");
+                }
+                account = accounts.createAndLink(pending.user(), false);
+            }
+            case "current" -> {
+                account = session.accountId(choice.cookies().apply(ToolSession.COOKIE)).flatMap(accounts::find)
+                        .orElseThrow(() -> Rejection.unauthorized("not_signed_in", "you are no longer signed in"));
+                if (existingOnly && !AccountService.sameEmail(account.email(), pending.user().email())) {
+                    return choice(pending, account.displayName(), "The account you are signed in to has another "
+                            + "e-mail address than your course account; sign in to the matching one.", null);
+                }
+                account = accounts.link(pending.user(), account.id());
+            }
+            case "signin" -> {
+                Optional<AccountSummary> authenticated = accounts.authenticate(choice.username(), choice.password());
+                if (authenticated.isEmpty()) {
+                    return choice(pending, null, "Unknown username or wrong password.", choice.username());
+                }
+                if (existingOnly && !AccountService.sameEmail(authenticated.get().email(), pending.user().email())) {
+                    return choice(pending, null, "The account '" + authenticated.get().username()
+                            + "' has another e-mail address than your course account.", choice.username());
+                }
+                account = accounts.link(pending.user(), authenticated.get().id());
+                sessionCookie = session.open(account.id());
+            }
+            default -> throw Rejection.badRequest("unknown_action", "unknown choice '" + action + "'");
+        }
+        placements.enrol(account.id(), resource.id, pending.contextRowId(), pending.roleClass(), pending.roles());
+        HandOff handOff = new HandOff(account.id(), account.username(), account.displayName(), resource.id,
+                pending.resourceLinkRowId(), pending.contextRowId(), pending.roleClass(),
+                pending.roles().isBlank() ? java.util.List.of() : java.util.List.of(pending.roles().split(" ")),
+                pending.user().issuer(), pending.user().subject());
+        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, choice.baseUrl()), sessionCookie);
+    }
+
+    private LaunchOutcome enterContent(AccountSummary account, PublishedResource resource, UUID contextRowId,
+            UUID linkRowId, RoleClass roleClass, LtiLaunch launch, String baseUrl, jakarta.ws.rs.core.NewCookie cookie) {
+        placements.enrol(account.id(), resource.id, contextRowId, roleClass, String.join(" ", launch.roles()));
+        HandOff handOff = new HandOff(account.id(), account.username(), account.displayName(), resource.id, linkRowId,
+                contextRowId, roleClass, launch.roles(), launch.issuer(), launch.user().subject());
+        LOG.debugf("launch ok: platform=%s sub=%s account=%s resource=%s role=%s", launch.issuer(),
+                launch.user().subject(), account.username(), resource.id, roleClass);
+        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, baseUrl), cookie);
+    }
+
+    private LaunchOutcome.ChooseAccount choice(PendingLaunch pending, String signedInAs, String error, String username) {
+        String name = pending.user().fullName() != null ? pending.user().fullName()
+                : joinNames(pending.user().givenName(), pending.user().familyName());
+        return new LaunchOutcome.ChooseAccount(pendings.sign(pending), pending.mode() == ProvisioningMode.EXISTING_ONLY,
+                name, pending.user().email(), signedInAs, error, username);
+    }
+
+    /**
+     * The published resource a launch is for: the {@code /lti/resources/{id}} path of target_link_uri,
+     * else the custom parameter {@code id} (set by deep linking, as Moodle does).
+     */
+    private PublishedResource resolveResource(LtiLaunch launch, String baseUrl) {
+        String prefix = baseUrl + PublishedResourceService.LAUNCH_PATH_PREFIX;
+        String candidate = launch.targetLinkUri().startsWith(prefix)
+                ? launch.targetLinkUri().substring(prefix.length()).split("[/?#]", 2)[0]
+                : launch.custom().get("id");
+        if (candidate == null || candidate.isBlank()) {
+            throw Rejection.notFound("unknown_resource", "the launch names no published resource: target_link_uri '"
+                    + launch.targetLinkUri() + "' is not a resource launch URL and there is no custom parameter id");
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(candidate.trim());
+        } catch (IllegalArgumentException e) {
+            throw Rejection.notFound("unknown_resource", "'" + candidate + "' is not a published resource id");
+        }
+        PublishedResource resource = resources.find(id).orElseThrow(() -> Rejection.notFound("unknown_resource",
+                "no published resource with id " + id + ": it may have been deleted"));
+        if (!resource.enabled) {
+            throw Rejection.forbidden("resource_disabled", "the resource '" + resource.title + "' is disabled");
+        }
+        return resource;
+    }
+
+    private Instant nonceExpiry(LtiLaunch launch) {
+        Instant byAge = clock.instant().plus(config.launch().maxIdTokenAge());
+        Instant byExp = Instant.ofEpochSecond(launch.expiresAt());
+        return (byExp.isAfter(byAge) ? byExp : byAge).plus(config.launch().clockSkew());
+    }
+
+    private static LaunchPlacement placement(LtiLaunch launch, UUID deploymentRowId, UUID resourceId) {
+        LtiLaunch.ContextClaim c = launch.context();
+        LtiLaunch.AgsClaim ags = launch.ags();
+        return new LaunchPlacement(deploymentRowId, resourceId, launch.resourceLink().id(), launch.resourceLink().title(),
+                c == null ? null : c.id(), c == null ? null : c.label(), c == null ? null : c.title(),
+                c == null ? null : c.types(), launch.membershipsUrl(),
+                ags == null ? null : ags.lineItems(), ags == null ? null : ags.lineItem(),
+                ags == null ? null : ags.scope());
+    }
+
+    private static String joinNames(String given, String family) {
+        String joined = ((given == null ? "" : given) + " " + (family == null ? "" : family)).trim();
+        return joined.isEmpty() ? null : joined;
+    }
+}

@@ -1,0 +1,114 @@
+package org.ltipublisher.launch;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.NewCookie;
+
+import org.ltipublisher.registration.Registration;
+import org.ltipublisher.registration.RegistrationService;
+import org.ltipublisher.web.Rejection;
+
+/** OIDC third-party login initiation (Security Framework §5.1.1): the first step of every LTI 1.3 launch. */
+@ApplicationScoped
+public class LoginService {
+
+    private final RegistrationService registrations;
+    private final LoginStateCodec states;
+    private final LaunchMetrics metrics;
+
+    public LoginService(RegistrationService registrations, LoginStateCodec states, LaunchMetrics metrics) {
+        this.registrations = registrations;
+        this.states = states;
+        this.metrics = metrics;
+    }
+
+    /** Where to send the browser (the platform's authentication request) and the cookie that binds the state. */
+    public record LoginRedirect(URI location, NewCookie bindingCookie) {
+    }
+
+    public LoginRedirect initiate(LoginRequest request, String baseUrl) {
+        try {
+            return authenticationRequest(request, baseUrl);
+        } catch (Rejection rejection) {
+            metrics.loginRejected(rejection.code());
+            throw rejection;
+        }
+    }
+
+    private LoginRedirect authenticationRequest(LoginRequest request, String baseUrl) {
+        String iss = required("iss", request.iss());
+        String loginHint = required("login_hint", request.loginHint());
+        String target = required("target_link_uri", request.targetLinkUri());
+        if (!isOurs(target, baseUrl)) {
+            throw Rejection.badRequest("foreign_target", "target_link_uri '" + target
+                    + "' is not a URL of this tool (" + baseUrl + "): check the tool URL configured in the platform");
+        }
+        Registration registration = registrations.findForLogin(iss, request.clientId());
+        LoginState state = states.newState(registration.id, target, blankToNull(request.ltiDeploymentId()));
+
+        // Security Framework §5.1.1.2: the authentication request
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("scope", "openid");
+        params.put("response_type", "id_token");
+        params.put("response_mode", "form_post");
+        params.put("prompt", "none");
+        params.put("client_id", registration.clientId);
+        params.put("redirect_uri", baseUrl + RegistrationService.LAUNCH_PATH);
+        params.put("login_hint", loginHint);
+        if (request.ltiMessageHint() != null) {
+            params.put("lti_message_hint", request.ltiMessageHint());
+        }
+        params.put("state", states.sign(state));
+        params.put("nonce", state.nonce());
+        String query = params.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        String authUrl = registration.authenticationRequestUrl;
+        URI location = URI.create(authUrl + (authUrl.contains("?") ? "&" : "?") + query);
+        metrics.loginStarted();
+        return new LoginRedirect(location, states.bindingCookie(state));
+    }
+
+    /** Same origin as the tool and under its base path (Core §4.1: target_link_uri is ours to check). */
+    static boolean isOurs(String target, String baseUrl) {
+        try {
+            URI uri = URI.create(target);
+            URI base = URI.create(baseUrl + "/");
+            return uri.isAbsolute() && uri.getScheme().equalsIgnoreCase(base.getScheme())
+                    && uri.getHost() != null && uri.getHost().equalsIgnoreCase(base.getHost())
+                    && effectivePort(uri) == effectivePort(base)
+                    && (uri.getRawPath() + "/").startsWith(base.getRawPath());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int effectivePort(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw Rejection.badRequest("missing_" + name,
+                    "the login request from the platform lacks the required parameter " + name);
+        }
+        return value.trim();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

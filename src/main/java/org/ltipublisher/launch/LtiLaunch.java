@@ -1,0 +1,35 @@
+package org.ltipublisher.launch;
+
+import java.util.List;
+import java.util.Map;
+
+import org.ltipublisher.accounts.PlatformIdentity;
+
+/** A validated launch's claims, typed (Core §5.3 required, §5.4 optional). */
+public record LtiLaunch(
+        String issuer,
+        String clientId,
+        String nonce,
+        long expiresAt,
+        String messageType,
+        String deploymentId,
+        String targetLinkUri,
+        PlatformIdentity user,
+        List<String> roles,
+        ResourceLinkClaim resourceLink,
+        ContextClaim context,
+        Map<String, String> custom,
+        AgsClaim ags,
+        String membershipsUrl,
+        String returnUrl) {
+
+    public record ResourceLinkClaim(String id, String title) {
+    }
+
+    public record ContextClaim(String id, String label, String title, List<String> types) {
+    }
+
+    /** The AGS endpoint claim (AGS §3.1): what the grades work may use for this link. */
+    public record AgsClaim(List<String> scope, String lineItems, String lineItem) {
+    }
+}

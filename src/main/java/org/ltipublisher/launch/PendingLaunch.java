@@ -1,0 +1,15 @@
+package org.ltipublisher.launch;
+
+import java.util.UUID;
+
+import org.ltipublisher.accounts.PlatformIdentity;
+import org.ltipublisher.accounts.ProvisioningMode;
+import org.ltipublisher.resources.RoleClass;
+
+/**
+ * A valid launch by a platform user with no linked account, waiting while the user links or creates
+ * one (prompt / existing-only modes). Carried in a signed token, so any replica can finish it.
+ */
+public record PendingLaunch(PlatformIdentity user, ProvisioningMode mode, UUID resourceId, UUID contextRowId,
+        UUID resourceLinkRowId, RoleClass roleClass, String roles) {
+}

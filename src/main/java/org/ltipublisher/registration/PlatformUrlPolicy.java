@@ -1,0 +1,53 @@
+package org.ltipublisher.registration;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.ltipublisher.LtiConfig;
+import org.ltipublisher.web.Rejection;
+
+/**
+ * Platform URLs must be absolute https URLs (Core §3: all LTI URLs are https); http and loopback
+ * hosts only when {@code lti.registration.allow-http} is on, for development and tests.
+ */
+@ApplicationScoped
+public class PlatformUrlPolicy {
+
+    private final LtiConfig config;
+
+    public PlatformUrlPolicy(LtiConfig config) {
+        this.config = config;
+    }
+
+    /** Returns the URL unchanged, or refuses it with 422 naming the field. */
+    public String require(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw Rejection.unprocessable("missing_field", field + " is required");
+        }
+        String url = value.trim();
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw Rejection.unprocessable("invalid_url", field + " is not a valid URL: '" + url + "'");
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null) {
+            throw Rejection.unprocessable("invalid_url", field + " must be an absolute URL: '" + url + "'");
+        }
+        if (uri.getFragment() != null) {
+            throw Rejection.unprocessable("invalid_url", field + " must not carry a #fragment: '" + url + "'");
+        }
+        String scheme = uri.getScheme().toLowerCase();
+        boolean https = scheme.equals("https");
+        if (!https && !(scheme.equals("http") && config.registration().allowHttp())) {
+            throw Rejection.unprocessable("insecure_url", field + " must use https: '" + url + "'");
+        }
+        return url;
+    }
+
+    public String optional(String field, String value) {
+        return value == null || value.isBlank() ? null : require(field, value);
+    }
+}

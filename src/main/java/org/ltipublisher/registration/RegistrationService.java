@@ -1,0 +1,230 @@
+package org.ltipublisher.registration;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.ltipublisher.registration.RegistrationDtos.DeploymentRequest;
+import org.ltipublisher.registration.RegistrationDtos.DeploymentView;
+import org.ltipublisher.registration.RegistrationDtos.PlatformDetails;
+import org.ltipublisher.registration.RegistrationDtos.RegistrationRequest;
+import org.ltipublisher.registration.RegistrationDtos.RegistrationView;
+import org.ltipublisher.registration.RegistrationDtos.ToolDetails;
+import org.ltipublisher.web.Rejection;
+
+/** Manual registration (Moodle's "Tool details" / "Platform details" / "Manage deployments"). */
+@ApplicationScoped
+public class RegistrationService {
+
+    public static final String LOGIN_PATH = "/lti/login";
+    public static final String LAUNCH_PATH = "/lti/launch";
+    public static final String DEEP_LINKING_PATH = "/lti/deep-linking";
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
+
+    private final RegistrationRepository registrations;
+    private final DeploymentRepository deployments;
+    private final PlatformUrlPolicy urls;
+    private final Clock clock;
+
+    public RegistrationService(RegistrationRepository registrations, DeploymentRepository deployments,
+            PlatformUrlPolicy urls, Clock clock) {
+        this.registrations = registrations;
+        this.deployments = deployments;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public RegistrationView create(RegistrationRequest request, String baseUrl) {
+        Registration registration = new Registration();
+        registration.id = UUID.randomUUID();
+        registration.name = requireName(request);
+        if (request.unknownDeploymentPolicy() != null) {
+            registration.unknownDeploymentPolicy = request.unknownDeploymentPolicy();
+        }
+        registration.createdAt = registration.updatedAt = clock.instant();
+        registrations.persist(registration);
+        return view(registration, baseUrl);
+    }
+
+    @Transactional
+    public List<RegistrationView> list(String baseUrl) {
+        return registrations.listByName().stream().map(r -> view(r, baseUrl)).toList();
+    }
+
+    @Transactional
+    public RegistrationView get(UUID id, String baseUrl) {
+        return view(require(id), baseUrl);
+    }
+
+    @Transactional
+    public RegistrationView update(UUID id, RegistrationRequest request, String baseUrl) {
+        Registration registration = require(id);
+        registration.name = requireName(request);
+        if (request.unknownDeploymentPolicy() != null) {
+            registration.unknownDeploymentPolicy = request.unknownDeploymentPolicy();
+        }
+        registration.updatedAt = clock.instant();
+        return view(registration, baseUrl);
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        registrations.delete(require(id));
+    }
+
+    @Transactional
+    public RegistrationView setPlatform(UUID id, PlatformDetails details, String baseUrl) {
+        Registration registration = require(id);
+        if (details == null) {
+            throw Rejection.unprocessable("missing_body", "platform details are required");
+        }
+        String issuer = urls.require("issuer", details.issuer());
+        String clientId = requireText("clientId", details.clientId());
+        registrations.findByIssuerAndClientId(issuer, clientId)
+                .filter(other -> !other.id.equals(id))
+                .ifPresent(other -> {
+                    throw Rejection.conflict("duplicate_registration", "issuer '" + issuer + "' with client id '"
+                            + clientId + "' is already registered as '" + other.name + "' (" + other.id + ")");
+                });
+        registration.issuer = issuer;
+        registration.clientId = clientId;
+        registration.authenticationRequestUrl = urls.require("authenticationRequestUrl", details.authenticationRequestUrl());
+        registration.accessTokenUrl = urls.optional("accessTokenUrl", details.accessTokenUrl());
+        registration.jwksUrl = urls.require("jwksUrl", details.jwksUrl());
+        registration.tokenAudience = blankToNull(details.tokenAudience());
+        registration.updatedAt = clock.instant();
+        return view(registration, baseUrl);
+    }
+
+    @Transactional
+    public DeploymentView addDeployment(UUID registrationId, DeploymentRequest request) {
+        Registration registration = require(registrationId);
+        if (request == null) {
+            throw Rejection.unprocessable("missing_body", "deploymentId is required");
+        }
+        String deploymentId = requireText("deploymentId", request.deploymentId());
+        if (deploymentId.length() > 255) {
+            throw Rejection.unprocessable("invalid_deployment_id", "deploymentId is longer than 255 characters");
+        }
+        if (deployments.find(registrationId, deploymentId).isPresent()) {
+            throw Rejection.conflict("duplicate_deployment",
+                    "deployment '" + deploymentId + "' is already listed for registration '" + registration.name + "'");
+        }
+        Deployment deployment = newDeployment(registration, deploymentId, blankToNull(request.name()), false);
+        registration.deployments.add(deployment);
+        return DeploymentView.of(deployment);
+    }
+
+    @Transactional
+    public List<DeploymentView> listDeployments(UUID registrationId) {
+        return require(registrationId).deployments.stream().map(DeploymentView::of).toList();
+    }
+
+    @Transactional
+    public void removeDeployment(UUID registrationId, String deploymentId) {
+        require(registrationId);
+        Deployment deployment = deployments.find(registrationId, deploymentId)
+                .orElseThrow(() -> Rejection.notFound("unknown_deployment",
+                        "deployment '" + deploymentId + "' is not listed for this registration"));
+        deployments.delete(deployment);
+    }
+
+    /**
+     * The registration a login initiation is for: issuer + client_id, or the issuer alone when only one
+     * registration has it (Core §4.1: client_id is optional in the login request).
+     */
+    @Transactional
+    public Registration findForLogin(String issuer, String clientId) {
+        if (clientId != null && !clientId.isBlank()) {
+            return registrations.findByIssuerAndClientId(issuer, clientId)
+                    .orElseThrow(() -> Rejection.badRequest("unknown_client",
+                            "no registration for platform '" + issuer + "' with client id '" + clientId
+                                    + "': check the client id in the registration's platform details"));
+        }
+        List<Registration> candidates = registrations.findByIssuer(issuer);
+        if (candidates.isEmpty()) {
+            throw Rejection.badRequest("unknown_issuer", "platform '" + issuer + "' is not registered with this tool");
+        }
+        if (candidates.size() > 1) {
+            throw Rejection.badRequest("ambiguous_issuer", "platform '" + issuer + "' has " + candidates.size()
+                    + " registrations and the login request carried no client_id to choose between them");
+        }
+        return candidates.get(0);
+    }
+
+    @Transactional
+    public Optional<Registration> find(UUID id) {
+        return registrations.findByIdOptional(id);
+    }
+
+    /** The listed deployment, or empty when the platform uses a deployment id this registration does not list. */
+    public Optional<Deployment> findDeployment(UUID registrationId, String deploymentId) {
+        return deployments.find(registrationId, deploymentId);
+    }
+
+    /** Records a deployment first seen at launch under the {@link UnknownDeploymentPolicy#ADD} policy. */
+    public Deployment addSeenDeployment(Registration registration, String deploymentId) {
+        return newDeployment(registration, deploymentId, null, true);
+    }
+
+    public ToolDetails toolDetails(String baseUrl) {
+        return new ToolDetails(URI.create(baseUrl).getHost(), baseUrl + LOGIN_PATH, baseUrl + LAUNCH_PATH,
+                List.of(baseUrl + LAUNCH_PATH), baseUrl + DEEP_LINKING_PATH, baseUrl + JWKS_PATH);
+    }
+
+    private Deployment newDeployment(Registration registration, String deploymentId, String name, boolean autoAdded) {
+        Deployment deployment = new Deployment();
+        deployment.id = UUID.randomUUID();
+        deployment.registration = registration;
+        deployment.deploymentId = deploymentId;
+        deployment.name = name;
+        deployment.autoAdded = autoAdded;
+        deployment.createdAt = clock.instant();
+        deployments.persist(deployment);
+        return deployment;
+    }
+
+    private Registration require(UUID id) {
+        return registrations.findByIdOptional(id)
+                .orElseThrow(() -> Rejection.notFound("unknown_registration", "no registration with id " + id));
+    }
+
+    private RegistrationView view(Registration r, String baseUrl) {
+        PlatformDetails platform = r.issuer == null ? null
+                : new PlatformDetails(r.issuer, r.clientId, r.authenticationRequestUrl, r.accessTokenUrl, r.jwksUrl,
+                        r.tokenAudience);
+        return new RegistrationView(r.id, r.name, r.status(), r.unknownDeploymentPolicy, platform,
+                r.deployments.stream().map(DeploymentView::of).toList(), toolDetails(baseUrl), r.createdAt,
+                r.updatedAt);
+    }
+
+    private static String requireName(RegistrationRequest request) {
+        if (request == null) {
+            throw Rejection.unprocessable("missing_body", "name is required");
+        }
+        String name = requireText("name", request.name());
+        if (name.length() > 255) {
+            throw Rejection.unprocessable("invalid_name", "name is longer than 255 characters");
+        }
+        return name;
+    }
+
+    private static String requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw Rejection.unprocessable("missing_field", field + " is required");
+        }
+        return value.trim();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+}

@@ -1,0 +1,5 @@
+package org.ltipublisher.registration;
+
+public enum RegistrationStatus {
+    PENDING, ACTIVE
+}

@@ -1,0 +1,159 @@
+package org.ltipublisher.resources;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.ltipublisher.accounts.ProvisioningMode;
+import org.ltipublisher.resources.ResourceDtos.ResourceRequest;
+import org.ltipublisher.resources.ResourceDtos.ResourceView;
+import org.ltipublisher.web.Rejection;
+
+/** Publishing content as an LTI tool: each resource gets a launch URL and the custom property {@code id}. */
+@ApplicationScoped
+public class PublishedResourceService {
+
+    public static final String LAUNCH_PATH_PREFIX = "/lti/resources/";
+
+    private final PublishedResourceRepository resources;
+    private final Clock clock;
+
+    public PublishedResourceService(PublishedResourceRepository resources, Clock clock) {
+        this.resources = resources;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public ResourceView create(ResourceRequest request, String baseUrl) {
+        PublishedResource resource = new PublishedResource();
+        resource.id = UUID.randomUUID();
+        resource.createdAt = clock.instant();
+        apply(resource, request);
+        resources.persist(resource);
+        return view(resource, baseUrl);
+    }
+
+    @Transactional
+    public ResourceView update(UUID id, ResourceRequest request, String baseUrl) {
+        PublishedResource resource = require(id);
+        apply(resource, request);
+        return view(resource, baseUrl);
+    }
+
+    @Transactional
+    public ResourceView setEnabled(UUID id, boolean enabled, String baseUrl) {
+        PublishedResource resource = require(id);
+        resource.enabled = enabled;
+        resource.updatedAt = clock.instant();
+        return view(resource, baseUrl);
+    }
+
+    @Transactional
+    public List<ResourceView> list(String baseUrl) {
+        return resources.listByTitle().stream().map(r -> view(r, baseUrl)).toList();
+    }
+
+    @Transactional
+    public ResourceView get(UUID id, String baseUrl) {
+        return view(require(id), baseUrl);
+    }
+
+    @Transactional
+    public Optional<PublishedResource> find(UUID id) {
+        return resources.findByIdOptional(id);
+    }
+
+    public static String launchPath(UUID id) {
+        return LAUNCH_PATH_PREFIX + id;
+    }
+
+    private void apply(PublishedResource resource, ResourceRequest request) {
+        if (request == null) {
+            throw Rejection.unprocessable("missing_body", "title and kind are required");
+        }
+        if (request.title() == null || request.title().isBlank()) {
+            throw Rejection.unprocessable("missing_field", "title is required");
+        }
+        if (request.title().length() > 255) {
+            throw Rejection.unprocessable("invalid_title", "title is longer than 255 characters");
+        }
+        resource.title = request.title().trim();
+        resource.kind = parseKind(request.kind());
+        resource.contentUrl = contentUrl(request.contentUrl());
+        resource.maxGrade = maxGrade(request.maxGrade());
+        resource.gradeSync = Boolean.TRUE.equals(request.gradeSync());
+        resource.memberSync = Boolean.TRUE.equals(request.memberSync());
+        resource.studentProvisioning = mode("studentProvisioning", request.studentProvisioning(), ProvisioningMode.AUTO);
+        resource.teacherProvisioning = mode("teacherProvisioning", request.teacherProvisioning(), ProvisioningMode.PROMPT);
+        if (request.enabled() != null) {
+            resource.enabled = request.enabled();
+        }
+        resource.updatedAt = clock.instant();
+    }
+
+    private static ResourceKind parseKind(String kind) {
+        if (kind == null || kind.isBlank()) {
+            throw Rejection.unprocessable("missing_field", "kind is required: course, unit, activity or problem");
+        }
+        try {
+            return ResourceKind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Rejection.unprocessable("invalid_kind",
+                    "kind '" + kind + "' is not one of course, unit, activity, problem");
+        }
+    }
+
+    private static ProvisioningMode mode(String field, String value, ProvisioningMode fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return ProvisioningMode.fromWire(value.trim()).orElseThrow(() -> Rejection.unprocessable("invalid_provisioning",
+                field + " '" + value + "' is not one of " + ProvisioningMode.allowed()));
+    }
+
+    private static BigDecimal maxGrade(BigDecimal value) {
+        if (value == null) {
+            return BigDecimal.valueOf(100);
+        }
+        if (value.signum() <= 0) {
+            throw Rejection.unprocessable("invalid_max_grade", "maxGrade must be greater than 0, not " + value);
+        }
+        return value;
+    }
+
+    private static String contentUrl(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value.trim());
+            if (uri.isAbsolute() && uri.getHost() != null
+                    && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+                return uri.toString();
+            }
+        } catch (URISyntaxException e) {
+            // fall through to the rejection
+        }
+        throw Rejection.unprocessable("invalid_url", "contentUrl must be an absolute http(s) URL: '" + value + "'");
+    }
+
+    private PublishedResource require(UUID id) {
+        return resources.findByIdOptional(id)
+                .orElseThrow(() -> Rejection.notFound("unknown_resource", "no published resource with id " + id));
+    }
+
+    private static ResourceView view(PublishedResource r, String baseUrl) {
+        return new ResourceView(r.id, r.title, r.kind.name().toLowerCase(Locale.ROOT), r.contentUrl, r.maxGrade,
+                r.gradeSync, r.memberSync, r.studentProvisioning.wireName(), r.teacherProvisioning.wireName(), r.enabled,
+                baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt);
+    }
+}
