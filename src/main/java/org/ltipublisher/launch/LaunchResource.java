@@ -47,7 +47,7 @@ public class LaunchResource {
     @POST
     @Path("/launch")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
+    @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
             @RestForm("error_description") String errorDescription) {
         Map<String, Cookie> cookies = headers.getCookies();
@@ -62,7 +62,7 @@ public class LaunchResource {
     @POST
     @Path("/account")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
+    @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
             @RestForm String password) {
         Map<String, Cookie> cookies = headers.getCookies();

@@ -50,7 +50,9 @@ public class PlatformKeySets {
     private final Map<UUID, CachedSet> cache = new ConcurrentHashMap<>();
     private final Map<UUID, Object> fetchLocks = new ConcurrentHashMap<>();
 
-    private record CachedSet(String url, JsonWebKeySet keys, Instant fetchedAt, Instant expiresAt) {
+    /** {@code kidMissRefetchAt}: when an unknown kid last forced a refetch (rate-limited), or null. */
+    private record CachedSet(String url, JsonWebKeySet keys, Instant fetchedAt, Instant expiresAt,
+            Instant kidMissRefetchAt) {
     }
 
     public PlatformKeySets(LtiConfig config, Clock clock, LaunchMetrics metrics) {
@@ -73,11 +75,14 @@ public class PlatformKeySets {
                 metrics.jwksCacheHit();
                 return found.get();
             }
-            if (now.isBefore(current.fetchedAt().plus(config.platformJwks().minRefetchInterval()))) {
+            Instant lastMiss = current.kidMissRefetchAt();
+            if (lastMiss != null && now.isBefore(lastMiss.plus(config.platformJwks().minRefetchInterval()))) {
                 throw unknownKid(registration, kid);
             }
         }
-        CachedSet refreshed = refresh(registration, current);
+        boolean kidMiss = current != null && current.url().equals(registration.jwksUrl)
+                && now.isBefore(current.expiresAt());
+        CachedSet refreshed = refresh(registration, current, kidMiss ? now : null);
         return find(refreshed, kid).orElseThrow(() -> unknownKid(registration, kid));
     }
 
@@ -86,14 +91,14 @@ public class PlatformKeySets {
         cache.remove(registrationId);
     }
 
-    private CachedSet refresh(Registration registration, CachedSet seen) {
+    private CachedSet refresh(Registration registration, CachedSet seen, Instant kidMissAt) {
         synchronized (fetchLocks.computeIfAbsent(registration.id, id -> new Object())) {
             CachedSet current = cache.get(registration.id);
             if (current != null && current != seen && current.url().equals(registration.jwksUrl)) {
                 return current; // another thread fetched while we waited
             }
             try {
-                CachedSet fetched = fetch(registration.jwksUrl);
+                CachedSet fetched = fetch(registration.jwksUrl, kidMissAt);
                 cache.put(registration.id, fetched);
                 return fetched;
             } catch (Rejection failure) {
@@ -102,7 +107,7 @@ public class PlatformKeySets {
                             failure.getMessage(), current.fetchedAt());
                     // stale-if-error, but try again no sooner than the refetch interval
                     CachedSet stale = new CachedSet(current.url(), current.keys(), clock.instant(),
-                            clock.instant().plus(config.platformJwks().minRefetchInterval()));
+                            clock.instant().plus(config.platformJwks().minRefetchInterval()), kidMissAt);
                     cache.put(registration.id, stale);
                     return stale;
                 }
@@ -111,7 +116,7 @@ public class PlatformKeySets {
         }
     }
 
-    private CachedSet fetch(String url) {
+    private CachedSet fetch(String url, Instant kidMissAt) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(config.platformJwks().fetchTimeout())
                 .header("Accept", "application/json")
@@ -136,7 +141,7 @@ public class PlatformKeySets {
                     .orElse(config.platformJwks().defaultMaxAge());
             metrics.jwksFetched(true);
             LOG.debugf("fetched platform JWKS %s: %d keys, cached %s", url, keys.getJsonWebKeys().size(), maxAge);
-            return new CachedSet(url, keys, now, now.plus(maxAge));
+            return new CachedSet(url, keys, now, now.plus(maxAge), kidMissAt);
         } catch (JoseException e) {
             metrics.jwksFetched(false);
             throw jwksFailure(url, "is not a JSON Web Key Set (" + e.getMessage() + ")");
