@@ -84,6 +84,7 @@ public class ToolKeyService {
         }
         keys.retireActive(now);
         keys.activateNext(now);
+        keys.getEntityManager().clear(); // the bulk updates bypassed entities loaded above
         ToolKey next = newKey(ToolKey.Status.NEXT, now);
         keys.persist(next);
         active.set(null);
