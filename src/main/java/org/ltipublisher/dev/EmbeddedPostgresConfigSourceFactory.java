@@ -13,11 +13,12 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * In dev mode without a configured datasource, starts an embedded PostgreSQL (zonky) and points the
  * datasource at it, so {@code ./mvnw quarkus:dev} needs nothing installed. Never active in other
- * profiles; the launcher is loaded by name because the packaged application does not contain zonky.
+ * profiles. The launcher's class name comes from dev-profile configuration rather than a constant, so
+ * neither the packaged jar (which does not contain zonky) nor native-image analysis ever reaches it.
  */
 public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory {
 
-    static final String LAUNCHER = "org.ltipublisher.dev.EmbeddedPostgresLauncher";
+    static final String LAUNCHER_PROPERTY = "embedded-postgresql.launcher";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -28,9 +29,13 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         if (url != null && url.getValue() != null && !url.getValue().isBlank()) {
             return List.of();
         }
+        ConfigValue launcher = context.getValue(LAUNCHER_PROPERTY);
+        if (launcher == null || launcher.getValue() == null) {
+            return List.of();
+        }
         try {
             @SuppressWarnings("unchecked")
-            Map<String, String> properties = (Map<String, String>) Class.forName(LAUNCHER)
+            Map<String, String> properties = (Map<String, String>) Class.forName(launcher.getValue())
                     .getMethod("start").invoke(null);
             return List.of(new PropertiesConfigSource(properties, "embedded-postgresql", 275));
         } catch (ReflectiveOperationException | LinkageError e) {
