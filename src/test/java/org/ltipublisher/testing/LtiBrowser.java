@@ -29,6 +29,17 @@ public final class LtiBrowser {
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private String accept;
+    private final String baseUrl;
+
+    /** A browser talking to the service under test at RestAssured's configured address. */
+    public LtiBrowser() {
+        this(null);
+    }
+
+    /** A browser talking to one particular replica, e.g. {@code http://localhost:8081}. */
+    public LtiBrowser(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
 
     /** Ask for JSON error bodies (the reason code) instead of HTML pages. */
     public LtiBrowser json() {
@@ -134,6 +145,9 @@ public final class LtiBrowser {
 
     private RequestSpecification request() {
         RequestSpecification request = given();
+        if (baseUrl != null) {
+            request.baseUri(baseUrl).port(-1);
+        }
         if (accept != null) {
             request.accept(accept);
         }

@@ -1,0 +1,159 @@
+package org.ltipublisher;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ltipublisher.testing.AdminApi;
+import org.ltipublisher.testing.AdminApi.Published;
+import org.ltipublisher.testing.AdminApi.Registered;
+import org.ltipublisher.testing.LaunchSpec;
+import org.ltipublisher.testing.LtiBrowser;
+import org.ltipublisher.testing.LtiBrowser.PlatformForm;
+import org.ltipublisher.testing.PlatformSimulator;
+
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Two processes of the packaged service on one PostgreSQL, as two pods behind an ingress without
+ * sticky sessions: a login on one replica is finished on the other, and a key rotated on one is served
+ * by both.
+ */
+class TwoReplicasIT {
+
+    static EmbeddedPostgres postgres;
+    static final List<Process> replicas = new ArrayList<>();
+    static String replicaA;
+    static String replicaB;
+    static PlatformSimulator platform;
+
+    @BeforeAll
+    static void startTwoReplicas() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        platform = new PlatformSimulator();
+        int portA = freePort();
+        int portB = freePort();
+        replicaA = "http://localhost:" + portA;
+        replicaB = "http://localhost:" + portB;
+        // both pods publish the ingress's URL; here replica A's address plays that role
+        replicas.add(start(portA, replicaA, "a"));
+        replicas.add(start(portB, replicaA, "b"));
+        awaitReady(replicaA);
+        awaitReady(replicaB);
+        RestAssured.baseURI = "http://localhost";
+        RestAssured.port = portA;
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        for (Process replica : replicas) {
+            replica.destroy();
+            replica.waitFor();
+        }
+        platform.close();
+        postgres.close();
+        RestAssured.reset();
+    }
+
+    @Test
+    void loginOnOneReplicaLaunchOnTheOther() {
+        Registered registration = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
+        Published resource = AdminApi.publish("Two pods", "auto", "prompt");
+        LtiBrowser browser = new LtiBrowser(replicaA);
+        PlatformForm form = browser.loginAndAuthenticate(platform, registration, resource.launchUrl(),
+                LaunchSpec.resourceLink(registration.issuer(), registration.clientId(), "dep-1", resource.launchUrl(),
+                        "pods-" + UUID.randomUUID()));
+
+        LtiBrowser sameBrowserOnB = new LtiBrowser(replicaB);
+        sameBrowserOnB.cookies().putAll(browser.cookies());
+        Response launch = sameBrowserOnB.post(replicaB + "/lti/launch", form.fields());
+
+        assertEquals(303, launch.statusCode(), launch.asString());
+        assertTrue(launch.header("Location").contains("/activity/" + resource.id()));
+        // and the launch token minted by B is honoured by A
+        String location = launch.header("Location");
+        String token = java.net.URLDecoder.decode(location.substring(location.indexOf("launch_token=") + 13),
+                java.nio.charset.StandardCharsets.UTF_8);
+        given().baseUri(replicaA).port(-1).auth().oauth2(token).get("/api/v1/launch-context").then().statusCode(200);
+    }
+
+    @Test
+    void keyRotatedOnOneReplicaIsServedByBoth() {
+        String before = jwks(replicaB);
+        given().baseUri(replicaA).port(-1).auth().oauth2(AdminApi.token()).post("/api/v1/keys/rotate").then()
+                .statusCode(200);
+        String afterA = jwks(replicaA);
+        String afterB = jwks(replicaB);
+        assertNotEquals(before, afterA, "rotation publishes a new next key");
+        assertEquals(afterA, afterB, "both replicas serve the same JWKS at once");
+    }
+
+    private static String jwks(String replica) {
+        return given().baseUri(replica).port(-1).get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+    }
+
+    private static Process start(int port, String publicUrl, String name) throws IOException, Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        Path adminKey = Path.of(TwoReplicasIT.class.getResource("/admin-test-public.pem").toURI());
+        List<String> command = List.of(java,
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=postgres",
+                "-Dlti.keys.encryption-key=dHdvLXJlcGxpY2FzLXRlc3QtZW5jcnlwdGlvbi1rZXk=",
+                "-Dlti.public-url=" + publicUrl,
+                "-Dlti.registration.allow-http=true",
+                "-Dmp.jwt.verify.publickey.location=" + adminKey.toUri(),
+                "-Dmp.jwt.verify.issuer=" + AdminApi.ISSUER,
+                "-Dquarkus.log.console.json.enabled=false",
+                "-jar", jar.toString());
+        File log = Path.of("target", "replica-" + name + ".log").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static void awaitReady(String replica) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(replica + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(replica + " did not become ready; see target/replica-*.log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
