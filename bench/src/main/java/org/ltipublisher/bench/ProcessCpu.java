@@ -1,0 +1,77 @@
+package org.ltipublisher.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time and memory of processes, read from /proc (Linux): on a 2-core machine the load generator
+ * competes with the service for the same cores, so CPU time per launch is the figure that survives.
+ */
+final class ProcessCpu {
+
+    /** Kernel clock ticks per second (USER_HZ); 100 on every Linux we run on. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessCpu() {
+    }
+
+    /** utime + stime of one process, in seconds. */
+    static double seconds(long pid) {
+        long[] fields = stat(pid);
+        return fields == null ? 0 : (fields[0] + fields[1]) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * A process tree's CPU: the root's own and reaped children's time plus every live child's
+     * (PostgreSQL runs one backend process per connection under the postmaster).
+     */
+    static double treeSeconds(long rootPid) {
+        long[] root = stat(rootPid);
+        if (root == null) {
+            return 0;
+        }
+        double total = (root[0] + root[1] + root[2] + root[3]) / TICKS_PER_SECOND;
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                long[] child = stat(pid);
+                if (child != null && child[4] == rootPid) {
+                    total += (child[0] + child[1]) / TICKS_PER_SECOND;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return total;
+    }
+
+    /** VmRSS in MiB. */
+    static double rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** utime, stime, cutime, cstime, ppid — fields 14–17 and 4 of /proc/pid/stat (proc(5)). */
+    private static long[] stat(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return null;
+        }
+        // the command name (field 2) may contain spaces; fields after it are counted from its ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] { Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+                Long.parseLong(f[14]), Long.parseLong(f[1]) };
+    }
+}
