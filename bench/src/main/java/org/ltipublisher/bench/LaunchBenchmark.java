@@ -172,7 +172,13 @@ public final class LaunchBenchmark {
 
     private Process startService(EmbeddedPostgres postgres, int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(java));
+        // e.g. -Dbench.service-jvm-args="-XX:StartFlightRecording=filename=target/launch.jfr" to profile the service
+        String extra = System.getProperty("bench.service-jvm-args", "");
+        if (!extra.isBlank()) {
+            command.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
                 "-Dlti.keys.encryption-key=YmVuY2htYXJrLW9ubHktZW5jcnlwdGlvbi1rZXktMzI=",
@@ -180,7 +186,7 @@ public final class LaunchBenchmark {
                 "-Dmp.jwt.verify.publickey.location=" + Path.of("src/test/resources/admin-test-public.pem").toUri(),
                 "-Dmp.jwt.verify.issuer=" + AdminApi.ISSUER,
                 "-Dquarkus.log.category.\"org.ltipublisher\".level=WARN",
-                "-jar", "target/quarkus-app/quarkus-run.jar");
+                "-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = Path.of("target", "bench-service.log").toFile();
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
