@@ -22,6 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerRequest;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerView;
+import org.ltipublisher.legacy.OutcomeAdminService.OutcomeTargetView;
+import org.ltipublisher.legacy.OutcomeAdminService.ResultView;
+import org.ltipublisher.legacy.OutcomeAdminService.ScoreRequest;
 import org.ltipublisher.web.PublicUrl;
 
 @Path("/api/v1/consumers")
@@ -32,13 +35,15 @@ import org.ltipublisher.web.PublicUrl;
 public class ConsumerResource {
 
     private final ConsumerService consumers;
+    private final OutcomeAdminService outcomes;
     private final PublicUrl publicUrl;
 
     @Context
     UriInfo uriInfo;
 
-    public ConsumerResource(ConsumerService consumers, PublicUrl publicUrl) {
+    public ConsumerResource(ConsumerService consumers, OutcomeAdminService outcomes, PublicUrl publicUrl) {
         this.consumers = consumers;
+        this.outcomes = outcomes;
         this.publicUrl = publicUrl;
     }
 
@@ -73,5 +78,34 @@ public class ConsumerResource {
     public RestResponse<Void> delete(@PathParam("id") UUID id) {
         consumers.delete(id);
         return RestResponse.noContent();
+    }
+
+    @GET
+    @Path("/{id}/outcomes")
+    @Operation(summary = "The Basic Outcomes targets (user x resource link) learnt from this consumer's launches")
+    public List<OutcomeTargetView> outcomeTargets(@PathParam("id") UUID id) {
+        return outcomes.list(id);
+    }
+
+    @GET
+    @Path("/{id}/outcomes/{targetId}/result")
+    @Operation(summary = "readResult: the score the consumer holds for this target")
+    public ResultView readResult(@PathParam("id") UUID id, @PathParam("targetId") UUID targetId) {
+        return outcomes.read(id, targetId);
+    }
+
+    @PUT
+    @Path("/{id}/outcomes/{targetId}/result")
+    @Operation(summary = "replaceResult: send a score from 0.0 to 1.0 to the consumer")
+    public ResultView replaceResult(@PathParam("id") UUID id, @PathParam("targetId") UUID targetId,
+            ScoreRequest request) {
+        return outcomes.replace(id, targetId, request);
+    }
+
+    @DELETE
+    @Path("/{id}/outcomes/{targetId}/result")
+    @Operation(summary = "deleteResult: clear the consumer's score for this target")
+    public ResultView deleteResult(@PathParam("id") UUID id, @PathParam("targetId") UUID targetId) {
+        return outcomes.delete(id, targetId);
     }
 }
