@@ -114,6 +114,10 @@ public final class ConsumerSimulator implements AutoCloseable {
         return key;
     }
 
+    public String secret() {
+        return secret;
+    }
+
     /** Sign with another secret from now on (a misconfigured LMS). */
     public void useSecret(String secret) {
         this.secret = secret;

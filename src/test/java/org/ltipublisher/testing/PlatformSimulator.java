@@ -150,6 +150,9 @@ public final class PlatformSimulator implements AutoCloseable {
         if (spec.useRequestNonce && nonce != null) {
             claims.put("nonce", nonce);
         }
+        if (spec.beforeSigning != null) {
+            spec.beforeSigning.accept(claims);
+        }
         String payload = JsonUtil.toJson(claims);
         if (spec.signing == LaunchSpec.Signing.NONE) {
             String header = "{\"alg\":\"none\",\"kid\":\"" + signingKey.getKeyId() + "\"}";
