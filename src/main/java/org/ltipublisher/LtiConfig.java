@@ -23,6 +23,8 @@ public interface LtiConfig {
 
     Registration registration();
 
+    Legacy legacy();
+
     interface Launch {
         /** Leeway for exp/iat (Security Framework §5.1.3 step 8; platforms' clocks run ahead). */
         Duration clockSkew();
@@ -73,5 +75,15 @@ public interface LtiConfig {
         /** Allow http:// and loopback platform URLs (development and tests only). */
         @WithDefault("false")
         boolean allowHttp();
+    }
+
+    interface Legacy {
+        /** LTI 1.1 launches whose oauth_timestamp is further than this from now are refused (RFC 5849 §3.3). */
+        @WithDefault("5m")
+        Duration timestampWindow();
+
+        /** Connect and answer timeout of a Basic Outcomes call to a consumer. */
+        @WithDefault("10s")
+        Duration outcomesTimeout();
     }
 }

@@ -190,6 +190,20 @@ public class AccountService {
         return AccountSummary.of(account);
     }
 
+    /**
+     * The oldest account with this e-mail address (case-insensitive), anonymous ones left out: what LTI 1.1
+     * consumers in auto-link-email mode link their users to.
+     */
+    public Optional<AccountSummary> findByEmail(String email) {
+        if (email == null || email.isBlank()) {
+            return Optional.empty();
+        }
+        return sql.queryOne("""
+                select id from account where lower(email) = lower(?) and not anonymous order by created_at, id limit 1
+                """, row -> row.getObject(1, UUID.class), email.trim())
+                .flatMap(accounts::findByIdOptional).map(AccountSummary::of);
+    }
+
     /** Whether an account's e-mail is the launch's (existing-only mode); both must be present. */
     public static boolean sameEmail(String accountEmail, String launchEmail) {
         return accountEmail != null && launchEmail != null

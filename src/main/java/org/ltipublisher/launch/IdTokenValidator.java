@@ -216,7 +216,8 @@ public class IdTokenValidator {
                 custom(map(claims.getClaimValue(LtiClaims.CUSTOM))),
                 ags(map(claims.getClaimValue(LtiClaims.AGS_ENDPOINT))),
                 text(mapValue(map(claims.getClaimValue(LtiClaims.NRPS)), "context_memberships_url")),
-                text(mapValue(map(claims.getClaimValue(LtiClaims.LAUNCH_PRESENTATION)), "return_url")));
+                text(mapValue(map(claims.getClaimValue(LtiClaims.LAUNCH_PRESENTATION)), "return_url")),
+                rawClaim(map(claims.getClaimValue(LtiClaims.LTI1P1))));
     }
 
     private static PlatformIdentity identity(JwtClaims claims, String issuer, String sub) {
@@ -251,6 +252,15 @@ public class IdTokenValidator {
                 }
             });
         }
+        return values;
+    }
+
+    private static Map<String, Object> rawClaim(Map<?, ?> claim) {
+        if (claim == null) {
+            return null;
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        claim.forEach((k, v) -> values.put(String.valueOf(k), v));
         return values;
     }
 

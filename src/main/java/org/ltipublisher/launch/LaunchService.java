@@ -19,6 +19,7 @@ import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.content.HandOffService;
+import org.ltipublisher.legacy.Lti1p1Migration;
 import org.ltipublisher.registration.Deployment;
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.registration.RegistrationService;
@@ -52,6 +53,7 @@ public class LaunchService {
     private final PendingLaunchCodec pendings;
     private final HandOffService handOffs;
     private final LaunchMetrics metrics;
+    private final Lti1p1Migration lti1p1Migration;
     private final EntityManager em;
     private final LtiConfig config;
     private final Clock clock;
@@ -59,7 +61,7 @@ public class LaunchService {
     public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
             PublishedResourceService resources, NonceStore nonces, PlacementService placements,
             AccountService accounts, ToolSession session, PendingLaunchCodec pendings, HandOffService handOffs,
-            LaunchMetrics metrics, EntityManager em, LtiConfig config, Clock clock) {
+            LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, EntityManager em, LtiConfig config, Clock clock) {
         this.states = states;
         this.validator = validator;
         this.registrations = registrations;
@@ -71,6 +73,7 @@ public class LaunchService {
         this.pendings = pendings;
         this.handOffs = handOffs;
         this.metrics = metrics;
+        this.lti1p1Migration = lti1p1Migration;
         this.em = em;
         this.config = config;
         this.clock = clock;
@@ -136,6 +139,8 @@ public class LaunchService {
         });
         PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
         String roles = String.join(" ", launch.roles());
+        // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
+        lti1p1Migration.carryOver(launch);
         Optional<AccountSummary> linked = accounts.findLinked(launch.user());
         if (linked.isPresent()) {
             return enterContent(linked.get(), resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,

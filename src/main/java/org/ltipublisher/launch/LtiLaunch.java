@@ -21,7 +21,9 @@ public record LtiLaunch(
         Map<String, String> custom,
         AgsClaim ags,
         String membershipsUrl,
-        String returnUrl) {
+        String returnUrl,
+        /** The raw lti1p1 migration claim (Core §D / migration guide), null when absent; verified by legacy. */
+        Map<String, Object> lti1p1) {
 
     public record ResourceLinkClaim(String id, String title) {
     }

@@ -51,6 +51,30 @@ public class PlacementService {
         return new PlacementIds(contextRowId, linkRowId);
     }
 
+    /** The context and resource link rows of an LTI 1.1 launch, unique per consumer instead of per deployment. */
+    public PlacementIds recordForConsumer(ConsumerPlacement p) {
+        UUID contextRowId = p.contextId() == null ? null : sql.returningId("""
+                insert into lti_context (id, consumer_id, context_id, label, title, types, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (consumer_id, context_id) do update set
+                    label = excluded.label, title = excluded.title, types = excluded.types,
+                    updated_at = excluded.updated_at
+                returning id
+                """, UUID.randomUUID(), p.consumerRowId(), p.contextId(), p.contextLabel(), p.contextTitle(),
+                p.contextTypes() == null || p.contextTypes().isEmpty() ? null : String.join(" ", p.contextTypes()),
+                clock.instant());
+        UUID linkRowId = sql.returningId("""
+                insert into resource_link (id, consumer_id, resource_link_id, resource_id, context_id, title, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (consumer_id, resource_link_id) do update set
+                    resource_id = excluded.resource_id, context_id = excluded.context_id, title = excluded.title,
+                    updated_at = excluded.updated_at
+                returning id
+                """, UUID.randomUUID(), p.consumerRowId(), p.resourceLinkId(), p.resourceId(), contextRowId,
+                p.resourceLinkTitle(), clock.instant());
+        return new PlacementIds(contextRowId, linkRowId);
+    }
+
     /** Enrols (or re-activates) the account in the resource within the context, with the launch's roles. */
     public void enrol(UUID accountId, UUID resourceId, UUID contextRowId, RoleClass roleClass, String roles) {
         sql.update("""

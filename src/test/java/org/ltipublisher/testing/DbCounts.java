@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 public record DbCounts(Map<String, Long> rows) {
 
     private static final List<String> TABLES = List.of("account", "platform_user", "enrolment", "lti_nonce",
-            "lti_context", "resource_link", "deployment", "score");
+            "lti_context", "resource_link", "deployment", "score", "lti11_nonce", "lti11_outcome_target", "lti_consumer");
 
     public static DbCounts of(DataSource dataSource) {
         Map<String, Long> rows = new LinkedHashMap<>();

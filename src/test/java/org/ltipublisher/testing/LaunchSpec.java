@@ -31,6 +31,8 @@ public final class LaunchSpec {
     public boolean omitKid;
     /** Put the nonce of the authentication request into the token (false: keep whatever claims has). */
     public boolean useRequestNonce = true;
+    /** Last change to the claims before signing, after the request's nonce is in (for claims that sign the nonce). */
+    public Consumer<Map<String, Object>> beforeSigning;
     /** Replace the whole token with this string. */
     public String rawToken;
 

@@ -150,6 +150,9 @@ public final class PlatformSimulator implements AutoCloseable {
         if (spec.useRequestNonce && nonce != null) {
             claims.put("nonce", nonce);
         }
+        if (spec.beforeSigning != null) {
+            spec.beforeSigning.accept(claims);
+        }
         String payload = JsonUtil.toJson(claims);
         if (spec.signing == LaunchSpec.Signing.NONE) {
             String header = "{\"alg\":\"none\",\"kid\":\"" + signingKey.getKeyId() + "\"}";
@@ -201,7 +204,7 @@ public final class PlatformSimulator implements AutoCloseable {
         return params;
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

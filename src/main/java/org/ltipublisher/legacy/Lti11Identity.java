@@ -1,0 +1,26 @@
+package org.ltipublisher.legacy;
+
+import java.util.UUID;
+
+import org.ltipublisher.accounts.PlatformIdentity;
+
+/**
+ * LTI 1.1 users as platform users: 1.1 has no issuer, so the consumer stands in for it and the
+ * launch's user_id is the subject. Keyed by the consumer's id, so changing its key keeps the links.
+ */
+public final class Lti11Identity {
+
+    static final String ISSUER_PREFIX = "urn:lti-publisher:lti11-consumer:";
+
+    private Lti11Identity() {
+    }
+
+    public static String issuer(UUID consumerId) {
+        return ISSUER_PREFIX + consumerId;
+    }
+
+    public static PlatformIdentity of(UUID consumerId, String userId, String email, String givenName,
+            String familyName, String fullName) {
+        return new PlatformIdentity(issuer(consumerId), userId, email, givenName, familyName, fullName);
+    }
+}

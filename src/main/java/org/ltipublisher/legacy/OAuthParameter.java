@@ -1,0 +1,5 @@
+package org.ltipublisher.legacy;
+
+/** One request parameter as RFC 5849 §3.4.1.3 collects them: name and value, decoded. */
+public record OAuthParameter(String name, String value) {
+}

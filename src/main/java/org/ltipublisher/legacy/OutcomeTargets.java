@@ -1,0 +1,92 @@
+package org.ltipublisher.legacy;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.ltipublisher.db.Sql;
+
+/**
+ * The Basic Outcomes targets remembered from LTI 1.1 launches, one per user and resource link; the
+ * newest launch's sourcedid wins (consumers such as Canvas reissue it).
+ */
+@ApplicationScoped
+public class OutcomeTargets {
+
+    private static final String COLUMNS = "t.id, t.consumer_id, t.resource_link_id, t.lti_user_id, t.service_url, "
+            + "t.sourcedid, t.updated_at";
+
+    private final Sql sql;
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public OutcomeTargets(Sql sql, DataSource dataSource, Clock clock) {
+        this.sql = sql;
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public void remember(UUID consumerId, UUID resourceLinkRowId, String ltiUserId, String serviceUrl, String sourcedId) {
+        sql.update("""
+                insert into lti11_outcome_target (id, consumer_id, resource_link_id, lti_user_id, service_url, sourcedid,
+                    updated_at)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (resource_link_id, lti_user_id) do update set
+                    consumer_id = excluded.consumer_id, service_url = excluded.service_url,
+                    sourcedid = excluded.sourcedid, updated_at = excluded.updated_at
+                """, UUID.randomUUID(), consumerId, resourceLinkRowId, ltiUserId, serviceUrl, sourcedId, clock.instant());
+    }
+
+    @Transactional
+    public Optional<OutcomeTarget> find(UUID targetId) {
+        return sql.queryOne("select " + COLUMNS + " from lti11_outcome_target t where t.id = ?", OutcomeTargets::map,
+                targetId);
+    }
+
+    /**
+     * The target for a score of this account on this resource link (what a grade sender asks): the 1.1 user
+     * is found through the account's link to that consumer's platform user.
+     */
+    @Transactional
+    public Optional<OutcomeTarget> forAccount(UUID accountId, UUID resourceLinkRowId) {
+        return sql.queryOne("select " + COLUMNS + """
+                 from lti11_outcome_target t
+                join platform_user p on p.issuer = ? || t.consumer_id::text and p.subject = t.lti_user_id
+                where p.account_id = ? and t.resource_link_id = ?
+                order by t.updated_at desc limit 1
+                """, OutcomeTargets::map, Lti11Identity.ISSUER_PREFIX, accountId, resourceLinkRowId);
+    }
+
+    @Transactional
+    public List<OutcomeTarget> forConsumer(UUID consumerId) {
+        List<OutcomeTarget> targets = new ArrayList<>();
+        try (var connection = dataSource.getConnection();
+                var statement = connection.prepareStatement("select " + COLUMNS
+                        + " from lti11_outcome_target t where t.consumer_id = ? order by t.updated_at desc, t.id")) {
+            statement.setObject(1, consumerId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    targets.add(map(rows));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the outcome targets of consumer " + consumerId, e);
+        }
+        return targets;
+    }
+
+    private static OutcomeTarget map(ResultSet row) throws SQLException {
+        return new OutcomeTarget(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
+                row.getString(4), row.getString(5), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant());
+    }
+}
