@@ -23,6 +23,13 @@ public interface LtiConfig {
 
     Registration registration();
 
+    /**
+     * How long a replica may keep a registration, deployment or published resource it looked up before
+     * reading it again (changes made on the same replica apply at once). 0 disables the cache.
+     */
+    @WithDefault("5s")
+    java.time.Duration lookupCacheTtl();
+
     Legacy legacy();
 
     interface Launch {

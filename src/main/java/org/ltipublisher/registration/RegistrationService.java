@@ -10,6 +10,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import org.ltipublisher.LtiConfig;
+import org.ltipublisher.db.ShortLivedCache;
 import org.ltipublisher.registration.RegistrationDtos.DeploymentRequest;
 import org.ltipublisher.registration.RegistrationDtos.DeploymentView;
 import org.ltipublisher.registration.RegistrationDtos.PlatformDetails;
@@ -31,13 +35,27 @@ public class RegistrationService {
     private final DeploymentRepository deployments;
     private final PlatformUrlPolicy urls;
     private final Clock clock;
+    /** Login and launch lookups; entries are detached entities, read but never changed. */
+    private final ShortLivedCache<String, Registration> byLogin;
+    private final ShortLivedCache<UUID, Registration> byId;
+    private final ShortLivedCache<String, Deployment> byDeployment;
 
     public RegistrationService(RegistrationRepository registrations, DeploymentRepository deployments,
-            PlatformUrlPolicy urls, Clock clock) {
+            PlatformUrlPolicy urls, LtiConfig config, Clock clock) {
         this.registrations = registrations;
         this.deployments = deployments;
         this.urls = urls;
         this.clock = clock;
+        this.byLogin = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
+        this.byId = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
+        this.byDeployment = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
+    }
+
+    /** Registrations or deployments changed on this replica: forget what was cached. */
+    private void changed() {
+        byLogin.clear();
+        byId.clear();
+        byDeployment.clear();
     }
 
     @Transactional
@@ -65,6 +83,7 @@ public class RegistrationService {
 
     @Transactional
     public RegistrationView update(UUID id, RegistrationRequest request, String baseUrl) {
+        changed();
         Registration registration = require(id);
         registration.name = requireName(request);
         if (request.unknownDeploymentPolicy() != null) {
@@ -76,11 +95,13 @@ public class RegistrationService {
 
     @Transactional
     public void delete(UUID id) {
+        changed();
         registrations.delete(require(id));
     }
 
     @Transactional
     public RegistrationView setPlatform(UUID id, PlatformDetails details, String baseUrl) {
+        changed();
         Registration registration = require(id);
         if (details == null) {
             throw Rejection.unprocessable("missing_body", "platform details are required");
@@ -105,6 +126,7 @@ public class RegistrationService {
 
     @Transactional
     public DeploymentView addDeployment(UUID registrationId, DeploymentRequest request) {
+        changed();
         Registration registration = require(registrationId);
         if (request == null) {
             throw Rejection.unprocessable("missing_body", "deploymentId is required");
@@ -129,6 +151,7 @@ public class RegistrationService {
 
     @Transactional
     public void removeDeployment(UUID registrationId, String deploymentId) {
+        changed();
         require(registrationId);
         Deployment deployment = deployments.find(registrationId, deploymentId)
                 .orElseThrow(() -> Rejection.notFound("unknown_deployment",
@@ -140,15 +163,23 @@ public class RegistrationService {
      * The registration a login initiation is for: issuer + client_id, or the issuer alone when only one
      * registration has it (Core §4.1: client_id is optional in the login request).
      */
-    @Transactional
     public Registration findForLogin(String issuer, String clientId) {
         if (clientId != null && !clientId.isBlank()) {
-            return registrations.findByIssuerAndClientId(issuer, clientId)
+            return byLogin.get(issuer + "\n" + clientId, () -> QuarkusTransaction.joiningExisting()
+                    .call(() -> registrations.findByIssuerAndClientId(issuer, clientId)))
                     .orElseThrow(() -> Rejection.badRequest("unknown_client",
                             "no registration for platform '" + issuer + "' with client id '" + clientId
                                     + "': check the client id in the registration's platform details"));
         }
-        List<Registration> candidates = registrations.findByIssuer(issuer);
+        Optional<Registration> unique = byLogin.get(issuer + "\n", () -> QuarkusTransaction.joiningExisting()
+                .call(() -> {
+                    List<Registration> found = registrations.findByIssuer(issuer);
+                    return found.size() == 1 ? Optional.of(found.get(0)) : Optional.<Registration>empty();
+                }));
+        if (unique.isPresent()) {
+            return unique.get();
+        }
+        List<Registration> candidates = QuarkusTransaction.joiningExisting().call(() -> registrations.findByIssuer(issuer));
         if (candidates.isEmpty()) {
             throw Rejection.badRequest("unknown_issuer", "platform '" + issuer + "' is not registered with this tool");
         }
@@ -161,12 +192,12 @@ public class RegistrationService {
 
     @Transactional
     public Optional<Registration> find(UUID id) {
-        return registrations.findByIdOptional(id);
+        return byId.get(id, () -> registrations.findByIdOptional(id));
     }
 
     /** The listed deployment, or empty when the platform uses a deployment id this registration does not list. */
     public Optional<Deployment> findDeployment(UUID registrationId, String deploymentId) {
-        return deployments.find(registrationId, deploymentId);
+        return byDeployment.get(registrationId + "\n" + deploymentId, () -> deployments.find(registrationId, deploymentId));
     }
 
     /** Records a deployment first seen at launch under the {@link UnknownDeploymentPolicy#ADD} policy. */

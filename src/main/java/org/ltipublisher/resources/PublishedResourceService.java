@@ -13,7 +13,9 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.ltipublisher.LtiConfig;
 import org.ltipublisher.accounts.ProvisioningMode;
+import org.ltipublisher.db.ShortLivedCache;
 import org.ltipublisher.resources.ResourceDtos.ResourceRequest;
 import org.ltipublisher.resources.ResourceDtos.ResourceView;
 import org.ltipublisher.web.Rejection;
@@ -26,10 +28,13 @@ public class PublishedResourceService {
 
     private final PublishedResourceRepository resources;
     private final Clock clock;
+    /** Launch lookups; entries are detached entities, read but never changed. */
+    private final ShortLivedCache<UUID, PublishedResource> byId;
 
-    public PublishedResourceService(PublishedResourceRepository resources, Clock clock) {
+    public PublishedResourceService(PublishedResourceRepository resources, LtiConfig config, Clock clock) {
         this.resources = resources;
         this.clock = clock;
+        this.byId = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
     @Transactional
@@ -44,6 +49,7 @@ public class PublishedResourceService {
 
     @Transactional
     public ResourceView update(UUID id, ResourceRequest request, String baseUrl) {
+        byId.clear();
         PublishedResource resource = require(id);
         apply(resource, request);
         return view(resource, baseUrl);
@@ -51,6 +57,7 @@ public class PublishedResourceService {
 
     @Transactional
     public ResourceView setEnabled(UUID id, boolean enabled, String baseUrl) {
+        byId.clear();
         PublishedResource resource = require(id);
         resource.enabled = enabled;
         resource.updatedAt = clock.instant();
@@ -69,7 +76,7 @@ public class PublishedResourceService {
 
     @Transactional
     public Optional<PublishedResource> find(UUID id) {
-        return resources.findByIdOptional(id);
+        return byId.get(id, () -> resources.findByIdOptional(id));
     }
 
     public static String launchPath(UUID id) {
