@@ -65,6 +65,11 @@ public final class PlatformSimulator implements AutoCloseable {
         return issuer;
     }
 
+    /** Serves another endpoint of this platform (same origin as the issuer), e.g. dynamic registration. */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public String jwksUrl() {
         return issuer + "/jwks";
     }
@@ -201,7 +206,7 @@ public final class PlatformSimulator implements AutoCloseable {
         return params;
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
