@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
+import org.ltipublisher.deeplinking.ContentSelection;
+import org.ltipublisher.deeplinking.DeepLinkingResource;
 import org.ltipublisher.web.PublicUrl;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -30,6 +32,7 @@ public class LaunchResource {
 
     private final LaunchService launches;
     private final LoginStateCodec states;
+    private final ContentSelection contentSelection;
     private final PublicUrl publicUrl;
 
     @Context
@@ -38,9 +41,11 @@ public class LaunchResource {
     @Context
     HttpHeaders headers;
 
-    public LaunchResource(LaunchService launches, LoginStateCodec states, PublicUrl publicUrl) {
+    public LaunchResource(LaunchService launches, LoginStateCodec states, ContentSelection contentSelection,
+            PublicUrl publicUrl) {
         this.launches = launches;
         this.states = states;
+        this.contentSelection = contentSelection;
         this.publicUrl = publicUrl;
     }
 
@@ -50,6 +55,20 @@ public class LaunchResource {
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
             @RestForm("error_description") String errorDescription) {
+        return receive(idToken, state, error, errorDescription);
+    }
+
+    /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
+    @POST
+    @Path("/deep-linking")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
+    public Response deepLinking(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
+            @RestForm("error_description") String errorDescription) {
+        return receive(idToken, state, error, errorDescription);
+    }
+
+    private Response receive(String idToken, String state, String error, String errorDescription) {
         Map<String, Cookie> cookies = headers.getCookies();
         LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
                 name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo));
@@ -71,12 +90,21 @@ public class LaunchResource {
                 .build();
     }
 
-    private static Response.ResponseBuilder render(LaunchOutcome outcome) {
+    private Response.ResponseBuilder render(LaunchOutcome outcome) {
         return switch (outcome) {
             case LaunchOutcome.Redirect redirect -> {
                 Response.ResponseBuilder builder = Response.seeOther(redirect.location());
                 if (redirect.sessionCookie() != null) {
                     builder.cookie(redirect.sessionCookie());
+                }
+                yield builder;
+            }
+            case LaunchOutcome.SelectContent select -> {
+                Response.ResponseBuilder builder = Response.ok(
+                        DeepLinkingResource.Templates.select(contentSelection.page(select.selectionToken())))
+                        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+                if (select.sessionCookie() != null) {
+                    builder.cookie(select.sessionCookie());
                 }
                 yield builder;
             }
