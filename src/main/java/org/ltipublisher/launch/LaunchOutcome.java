@@ -19,6 +19,14 @@ public sealed interface LaunchOutcome {
     }
 
     /**
+     * The launch arrived without the state cookie, and the login stored its secret in the platform's
+     * storage: a page reads it back ({@code lti.get_data}) and posts the launch again with the proof.
+     */
+    record ReadPlatformStorage(String target, String origin, String key, String idToken, String state)
+            implements LaunchOutcome {
+    }
+
+    /**
      * The user must link an account first. {@code existingOnly}: only signing in to an account with the
      * launch's e-mail is offered; otherwise creating a new account is offered too.
      */

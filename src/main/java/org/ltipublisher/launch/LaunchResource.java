@@ -28,6 +28,8 @@ public class LaunchResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance account(LaunchOutcome.ChooseAccount choice);
+
+        static native TemplateInstance readState(LaunchOutcome.ReadPlatformStorage read);
     }
 
     private final LaunchService launches;
@@ -54,8 +56,9 @@ public class LaunchResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
-            @RestForm("error_description") String errorDescription) {
-        return receive(idToken, state, error, errorDescription);
+            @RestForm("error_description") String errorDescription,
+            @RestForm("lti_storage_proof") String storageProof) {
+        return receive(idToken, state, error, errorDescription, storageProof);
     }
 
     /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
@@ -64,17 +67,20 @@ public class LaunchResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response deepLinking(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
-            @RestForm("error_description") String errorDescription) {
-        return receive(idToken, state, error, errorDescription);
+            @RestForm("error_description") String errorDescription,
+            @RestForm("lti_storage_proof") String storageProof) {
+        return receive(idToken, state, error, errorDescription, storageProof);
     }
 
-    private Response receive(String idToken, String state, String error, String errorDescription) {
+    private Response receive(String idToken, String state, String error, String errorDescription,
+            String storageProof) {
         Map<String, Cookie> cookies = headers.getCookies();
         LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
-                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo));
+                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo),
+                storageProof);
         LaunchOutcome outcome = launches.launch(request);
         Response.ResponseBuilder response = render(outcome);
-        launches.stateOf(request).ifPresent(s -> response.cookie(states.expiredCookie(s)));
+        launches.stateOf(request).ifPresent(s -> response.header("Set-Cookie", states.expiredCookie(s)));
         return response.build();
     }
 
@@ -108,6 +114,8 @@ public class LaunchResource {
                 }
                 yield builder;
             }
+            case LaunchOutcome.ReadPlatformStorage read -> Response.ok(Templates.readState(read))
+                    .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Cache-Control", "no-store");
             case LaunchOutcome.ChooseAccount choice -> Response
                     .status(choice.error() == null ? Response.Status.OK : Response.Status.UNAUTHORIZED)
                     .entity(Templates.account(choice)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));

@@ -81,7 +81,7 @@ public class LaunchService {
 
     /** The request as the launch endpoint received it. */
     public record LaunchRequest(String idToken, String state, String error, String errorDescription,
-            Function<String, String> cookies, String baseUrl) {
+            Function<String, String> cookies, String baseUrl, String storageProof) {
     }
 
     @Transactional
@@ -92,6 +92,7 @@ public class LaunchService {
             metrics.launchSucceeded(switch (outcome) {
                 case LaunchOutcome.Redirect r -> "launched";
                 case LaunchOutcome.SelectContent c -> "content_selection";
+                case LaunchOutcome.ReadPlatformStorage r -> "platform_storage";
                 case LaunchOutcome.ChooseAccount c -> "account_choice";
             },
                     Duration.between(started, clock.instant()));
@@ -105,7 +106,7 @@ public class LaunchService {
     /** The state cookie to clear after the launch, if the state was readable. */
     public Optional<LoginState> stateOf(LaunchRequest request) {
         try {
-            return Optional.of(states.verify(request.state(), request.cookies()));
+            return Optional.of(states.verify(request.state(), request.cookies(), request.storageProof()));
         } catch (Rejection e) {
             return Optional.empty();
         }
@@ -117,7 +118,15 @@ public class LaunchService {
             throw Rejection.badRequest("platform_error", "the platform refused the login: " + request.error()
                     + (request.errorDescription() == null ? "" : " (" + request.errorDescription() + ")"));
         }
-        LoginState state = states.verify(request.state(), request.cookies());
+        Optional<LoginState> awaiting = states.awaitingStorageProof(request.state(), request.cookies(),
+                request.storageProof());
+        if (awaiting.isPresent()) {
+            // no cookie came back, but the login stored its secret in the platform: read it back first (§13.3)
+            LoginState.PlatformStorage storage = awaiting.get().storage();
+            return new LaunchOutcome.ReadPlatformStorage(storage.target(), storage.origin(), awaiting.get().storageKey(),
+                    request.idToken(), request.state());
+        }
+        LoginState state = states.verify(request.state(), request.cookies(), request.storageProof());
         Registration registration = registrations.find(state.registrationId())
                 .filter(Registration::hasPlatformDetails)
                 .orElseThrow(() -> Rejection.badRequest("unknown_registration",
