@@ -398,6 +398,26 @@ class DynamicRegistrationTest extends WithPostgres {
     }
 
     @Test
+    void twoPlatformsRacingWithOneUrlRegisterOnce() throws Exception {
+        try (PlatformSimulator platform = new PlatformSimulator()) {
+            RegistrationSimulator moodle = new RegistrationSimulator(platform, Family.MOODLE);
+            Pending pending = createPending("Race " + UUID.randomUUID());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var first = pool.submit(() -> open(pending, moodle).statusCode());
+                var second = pool.submit(() -> open(pending, moodle).statusCode());
+                List<Integer> statuses = new java.util.ArrayList<>(List.of(first.get(), second.get()));
+                java.util.Collections.sort(statuses);
+                assertEquals(List.of(200, 410), statuses);
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(1, DbCounts.scalar(db, "select count(*) from registration where issuer = ?", platform.issuer()));
+            assertEquals(1, DbCounts.scalar(db, "select count(*) from deployment where registration_id = ?", pending.id()));
+        }
+    }
+
+    @Test
     void jsonClientsGetTheReasonCode() {
         Response page = given().accept("application/json").get("/lti/register/nope");
         assertEquals(404, page.statusCode());
