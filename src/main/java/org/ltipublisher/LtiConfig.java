@@ -82,6 +82,18 @@ public interface LtiConfig {
         /** Allow http:// and loopback platform URLs (development and tests only). */
         @WithDefault("false")
         boolean allowHttp();
+
+        /** Lifetime of a one-time dynamic registration URL (DR 1.0 §3.1). */
+        @WithDefault("1h")
+        Duration tokenTtl();
+
+        /** Connect and read timeout of each call to a platform during dynamic registration. */
+        @WithDefault("10s")
+        Duration fetchTimeout();
+
+        /** Largest platform answer (configuration, registration) read during dynamic registration. */
+        @WithDefault("262144")
+        int maxResponseBytes();
     }
 
     interface Legacy {

@@ -12,5 +12,7 @@ public enum TokenPurpose {
     /** A valid launch waiting for the user to choose or sign in to an account. */
     PENDING_LINK,
     /** Local sign-in session cookie. */
-    SESSION
+    SESSION,
+    /** A deep linking request between the platform's launch and the teacher's selection (Deep Linking 2.0 §4). */
+    DEEP_LINKING
 }

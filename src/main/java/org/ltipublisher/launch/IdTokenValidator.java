@@ -1,5 +1,6 @@
 package org.ltipublisher.launch;
 
+import java.net.URI;
 import java.security.Key;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -170,10 +171,8 @@ public class IdTokenValidator {
         if (messageType == null) {
             throw bad("missing_message_type", "the id_token has no LTI message_type claim");
         }
-        if (LtiClaims.DEEP_LINKING_REQUEST.equals(messageType)) {
-            throw bad("message_type_not_supported", "deep linking (LtiDeepLinkingRequest) is not supported yet");
-        }
-        if (!LtiClaims.RESOURCE_LINK_REQUEST.equals(messageType)) {
+        boolean deepLinking = LtiClaims.DEEP_LINKING_REQUEST.equals(messageType);
+        if (!deepLinking && !LtiClaims.RESOURCE_LINK_REQUEST.equals(messageType)) {
             throw bad("unknown_message_type", "the LTI message type '" + messageType + "' is not one this tool handles");
         }
         String deploymentId = text(claims.getClaimValue(LtiClaims.DEPLOYMENT_ID));
@@ -195,11 +194,15 @@ public class IdTokenValidator {
         if (!(roles instanceof List<?> roleList)) {
             throw bad("missing_roles", "the id_token has no roles claim (it may be empty, but must be present)");
         }
+        // Deep Linking 2.0 §4.4: a deep linking request has no resource link, but deep_linking_settings
         Map<?, ?> resourceLink = map(claims.getClaimValue(LtiClaims.RESOURCE_LINK));
         String resourceLinkId = resourceLink == null ? null : text(resourceLink.get("id"));
-        if (resourceLinkId == null) {
+        if (resourceLinkId == null && !deepLinking) {
             throw bad("missing_resource_link", "the id_token has no resource_link id");
         }
+        LtiLaunch.DeepLinkingSettings settings = deepLinking
+                ? deepLinkingSettings(map(claims.getClaimValue(LtiClaims.DEEP_LINKING_SETTINGS)))
+                : null;
         String target = text(claims.getClaimValue(LtiClaims.TARGET_LINK_URI));
         if (target == null) {
             throw bad("missing_target_link_uri", "the id_token has no target_link_uri claim");
@@ -211,13 +214,43 @@ public class IdTokenValidator {
         return new LtiLaunch(registration.issuer, registration.clientId, nonce,
                 claims.getExpirationTime().getValue(), (String) messageType, deploymentId, target,
                 identity(claims, registration.issuer, sub), strings(roleList),
-                new LtiLaunch.ResourceLinkClaim(resourceLinkId, text(resourceLink.get("title"))),
+                resourceLinkId == null ? null
+                        : new LtiLaunch.ResourceLinkClaim(resourceLinkId, text(resourceLink.get("title"))),
                 context(map(claims.getClaimValue(LtiClaims.CONTEXT))),
                 custom(map(claims.getClaimValue(LtiClaims.CUSTOM))),
                 ags(map(claims.getClaimValue(LtiClaims.AGS_ENDPOINT))),
                 text(mapValue(map(claims.getClaimValue(LtiClaims.NRPS)), "context_memberships_url")),
-                text(mapValue(map(claims.getClaimValue(LtiClaims.LAUNCH_PRESENTATION)), "return_url")),
+                text(mapValue(map(claims.getClaimValue(LtiClaims.LAUNCH_PRESENTATION)), "return_url")), settings,
                 rawClaim(map(claims.getClaimValue(LtiClaims.LTI1P1))));
+    }
+
+    /** Deep Linking 2.0 §4.4.1: deep_link_return_url is required, it is where the response goes. */
+    private static LtiLaunch.DeepLinkingSettings deepLinkingSettings(Map<?, ?> settings) {
+        if (settings == null) {
+            throw bad("missing_deep_linking_settings", "the deep linking request has no deep_linking_settings claim");
+        }
+        String returnUrl = text(settings.get("deep_link_return_url"));
+        if (returnUrl == null) {
+            throw bad("missing_deep_link_return_url",
+                    "the deep linking request's settings have no deep_link_return_url to send the selection to");
+        }
+        try {
+            URI uri = URI.create(returnUrl);
+            if (!uri.isAbsolute() || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
+                throw bad("invalid_deep_link_return_url", "deep_link_return_url '" + returnUrl + "' is not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw bad("invalid_deep_link_return_url", "deep_link_return_url '" + returnUrl + "' is not a valid URL");
+        }
+        Object data = settings.get("data");
+        return new LtiLaunch.DeepLinkingSettings(returnUrl,
+                settings.get("accept_types") instanceof List<?> types ? strings(types) : List.of(),
+                settings.get("accept_presentation_document_targets") instanceof List<?> targets ? strings(targets)
+                        : List.of(),
+                Boolean.TRUE.equals(settings.get("accept_multiple")),
+                settings.get("accept_lineitem") instanceof Boolean b ? b : null,
+                data == null ? null : data.toString(), // §4.4.1: an opaque string, echoed unchanged
+                text(settings.get("title")), text(settings.get("text")));
     }
 
     private static PlatformIdentity identity(JwtClaims claims, String issuer, String sub) {

@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
+import org.ltipublisher.deeplinking.ContentSelection;
+import org.ltipublisher.deeplinking.DeepLinkingResource;
 import org.ltipublisher.web.PublicUrl;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -26,10 +28,13 @@ public class LaunchResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance account(LaunchOutcome.ChooseAccount choice);
+
+        static native TemplateInstance readState(LaunchOutcome.ReadPlatformStorage read);
     }
 
     private final LaunchService launches;
     private final LoginStateCodec states;
+    private final ContentSelection contentSelection;
     private final PublicUrl publicUrl;
 
     @Context
@@ -38,9 +43,11 @@ public class LaunchResource {
     @Context
     HttpHeaders headers;
 
-    public LaunchResource(LaunchService launches, LoginStateCodec states, PublicUrl publicUrl) {
+    public LaunchResource(LaunchService launches, LoginStateCodec states, ContentSelection contentSelection,
+            PublicUrl publicUrl) {
         this.launches = launches;
         this.states = states;
+        this.contentSelection = contentSelection;
         this.publicUrl = publicUrl;
     }
 
@@ -49,13 +56,31 @@ public class LaunchResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
-            @RestForm("error_description") String errorDescription) {
+            @RestForm("error_description") String errorDescription,
+            @RestForm("lti_storage_proof") String storageProof) {
+        return receive(idToken, state, error, errorDescription, storageProof);
+    }
+
+    /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
+    @POST
+    @Path("/deep-linking")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
+    public Response deepLinking(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
+            @RestForm("error_description") String errorDescription,
+            @RestForm("lti_storage_proof") String storageProof) {
+        return receive(idToken, state, error, errorDescription, storageProof);
+    }
+
+    private Response receive(String idToken, String state, String error, String errorDescription,
+            String storageProof) {
         Map<String, Cookie> cookies = headers.getCookies();
         LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
-                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo));
+                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo),
+                storageProof);
         LaunchOutcome outcome = launches.launch(request);
         Response.ResponseBuilder response = render(outcome);
-        launches.stateOf(request).ifPresent(s -> response.cookie(states.expiredCookie(s)));
+        launches.stateOf(request).ifPresent(s -> response.header("Set-Cookie", states.expiredCookie(s)));
         return response.build();
     }
 
@@ -71,7 +96,7 @@ public class LaunchResource {
                 .build();
     }
 
-    private static Response.ResponseBuilder render(LaunchOutcome outcome) {
+    private Response.ResponseBuilder render(LaunchOutcome outcome) {
         return switch (outcome) {
             case LaunchOutcome.Redirect redirect -> {
                 Response.ResponseBuilder builder = Response.seeOther(redirect.location());
@@ -80,6 +105,17 @@ public class LaunchResource {
                 }
                 yield builder;
             }
+            case LaunchOutcome.SelectContent select -> {
+                Response.ResponseBuilder builder = Response.ok(
+                        DeepLinkingResource.Templates.select(contentSelection.page(select.selectionToken())))
+                        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+                if (select.sessionCookie() != null) {
+                    builder.cookie(select.sessionCookie());
+                }
+                yield builder;
+            }
+            case LaunchOutcome.ReadPlatformStorage read -> Response.ok(Templates.readState(read))
+                    .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Cache-Control", "no-store");
             case LaunchOutcome.ChooseAccount choice -> Response
                     .status(choice.error() == null ? Response.Status.OK : Response.Status.UNAUTHORIZED)
                     .entity(Templates.account(choice)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));

@@ -20,6 +20,7 @@ import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.content.HandOffService;
 import org.ltipublisher.legacy.Lti1p1Migration;
+import org.ltipublisher.deeplinking.ContentSelection;
 import org.ltipublisher.registration.Deployment;
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.registration.RegistrationService;
@@ -54,6 +55,7 @@ public class LaunchService {
     private final HandOffService handOffs;
     private final LaunchMetrics metrics;
     private final Lti1p1Migration lti1p1Migration;
+    private final ContentSelection contentSelection;
     private final EntityManager em;
     private final LtiConfig config;
     private final Clock clock;
@@ -61,7 +63,8 @@ public class LaunchService {
     public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
             PublishedResourceService resources, NonceStore nonces, PlacementService placements,
             AccountService accounts, ToolSession session, PendingLaunchCodec pendings, HandOffService handOffs,
-            LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, EntityManager em, LtiConfig config, Clock clock) {
+            LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection, EntityManager em,
+            LtiConfig config, Clock clock) {
         this.states = states;
         this.validator = validator;
         this.registrations = registrations;
@@ -74,6 +77,7 @@ public class LaunchService {
         this.handOffs = handOffs;
         this.metrics = metrics;
         this.lti1p1Migration = lti1p1Migration;
+        this.contentSelection = contentSelection;
         this.em = em;
         this.config = config;
         this.clock = clock;
@@ -81,7 +85,7 @@ public class LaunchService {
 
     /** The request as the launch endpoint received it. */
     public record LaunchRequest(String idToken, String state, String error, String errorDescription,
-            Function<String, String> cookies, String baseUrl) {
+            Function<String, String> cookies, String baseUrl, String storageProof) {
     }
 
     @Transactional
@@ -89,7 +93,12 @@ public class LaunchService {
         Instant started = clock.instant();
         try {
             LaunchOutcome outcome = doLaunch(request);
-            metrics.launchSucceeded(outcome instanceof LaunchOutcome.Redirect ? "launched" : "account_choice",
+            metrics.launchSucceeded(switch (outcome) {
+                case LaunchOutcome.Redirect r -> "launched";
+                case LaunchOutcome.SelectContent c -> "content_selection";
+                case LaunchOutcome.ReadPlatformStorage r -> "platform_storage";
+                case LaunchOutcome.ChooseAccount c -> "account_choice";
+            },
                     Duration.between(started, clock.instant()));
             return outcome;
         } catch (Rejection rejection) {
@@ -101,7 +110,7 @@ public class LaunchService {
     /** The state cookie to clear after the launch, if the state was readable. */
     public Optional<LoginState> stateOf(LaunchRequest request) {
         try {
-            return Optional.of(states.verify(request.state(), request.cookies()));
+            return Optional.of(states.verify(request.state(), request.cookies(), request.storageProof()));
         } catch (Rejection e) {
             return Optional.empty();
         }
@@ -113,7 +122,15 @@ public class LaunchService {
             throw Rejection.badRequest("platform_error", "the platform refused the login: " + request.error()
                     + (request.errorDescription() == null ? "" : " (" + request.errorDescription() + ")"));
         }
-        LoginState state = states.verify(request.state(), request.cookies());
+        Optional<LoginState> awaiting = states.awaitingStorageProof(request.state(), request.cookies(),
+                request.storageProof());
+        if (awaiting.isPresent()) {
+            // no cookie came back, but the login stored its secret in the platform: read it back first (§13.3)
+            LoginState.PlatformStorage storage = awaiting.get().storage();
+            return new LaunchOutcome.ReadPlatformStorage(storage.target(), storage.origin(), awaiting.get().storageKey(),
+                    request.idToken(), request.state());
+        }
+        LoginState state = states.verify(request.state(), request.cookies(), request.storageProof());
         Registration registration = registrations.find(state.registrationId())
                 .filter(Registration::hasPlatformDetails)
                 .orElseThrow(() -> Rejection.badRequest("unknown_registration",
@@ -125,18 +142,15 @@ public class LaunchService {
                     + "' for platform '" + registration.issuer + "': add it to the registration '" + registration.name
                     + "' or let the registration add unknown deployments");
         }
+        if (launch.isDeepLinking()) {
+            return deepLinking(launch, registration, deployment, request);
+        }
         PublishedResource resource = resolveResource(launch, request.baseUrl());
         RoleClass roleClass = LtiRoles.classify(launch.roles());
 
         // everything is valid: from here on the launch is written, in this one transaction
         nonces.consume(launch.nonce(), nonceExpiry(launch));
-        Deployment dep = deployment.orElseGet(() -> {
-            Deployment added = registrations.addSeenDeployment(registration, launch.deploymentId());
-            em.flush();
-            LOG.infof("added deployment '%s' to registration '%s' on first launch", launch.deploymentId(),
-                    registration.name);
-            return added;
-        });
+        Deployment dep = recordDeployment(registration, deployment, launch);
         PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
         String roles = String.join(" ", launch.roles());
         // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
@@ -154,23 +168,65 @@ public class LaunchService {
                         request.baseUrl(), null);
             }
             default -> {
-                if (mode == ProvisioningMode.EXISTING_ONLY && launch.user().email() == null) {
-                    throw Rejection.forbidden("email_required", "this resource only admits existing accounts, matched "
-                            + "by e-mail, and the platform did not share this user's e-mail address");
-                }
-                PendingLaunch pending = new PendingLaunch(launch.user(), mode, resource.id, ids.contextRowId(),
-                        ids.resourceLinkRowId(), roleClass, roles);
-                Optional<AccountSummary> signedIn = session.accountId(request.cookies().apply(ToolSession.COOKIE))
-                        .flatMap(accounts::find);
-                if (mode == ProvisioningMode.EXISTING_ONLY && signedIn.isPresent()
-                        && AccountService.sameEmail(signedIn.get().email(), launch.user().email())) {
-                    AccountSummary account = accounts.link(launch.user(), signedIn.get().id());
-                    return enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass,
-                            launch, request.baseUrl(), null);
-                }
-                return choice(pending, signedIn.map(AccountSummary::displayName).orElse(null), null, null);
+                return accountChoice(launch, request, new PendingLaunch(launch.user(), mode, resource.id,
+                        ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null),
+                        account -> enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(),
+                                roleClass, launch, request.baseUrl(), null));
             }
         }
+    }
+
+    /**
+     * An LtiDeepLinkingRequest (Deep Linking 2.0 §4.4): teachers only; the request must be answerable
+     * before anything is written. Content selection needs an existing account (as in Moodle's tool side):
+     * a platform user without one signs in to an existing account, as in existing-only provisioning.
+     */
+    private LaunchOutcome deepLinking(LtiLaunch launch, Registration registration, Optional<Deployment> deployment,
+            LaunchRequest request) {
+        if (LtiRoles.classify(launch.roles()) != RoleClass.INSTRUCTOR) {
+            throw Rejection.forbidden("deep_linking_not_allowed", "only teachers and course designers can add "
+                    + "content from this tool; the platform sent the roles " + launch.roles());
+        }
+        String selection = contentSelection.begin(launch, registration.id);
+        nonces.consume(launch.nonce(), nonceExpiry(launch));
+        recordDeployment(registration, deployment, launch);
+        Optional<AccountSummary> linked = accounts.findLinked(launch.user());
+        if (linked.isPresent()) {
+            return new LaunchOutcome.SelectContent(contentSelection.bind(selection, linked.get().id()), null);
+        }
+        return accountChoice(launch, request, new PendingLaunch(launch.user(), ProvisioningMode.EXISTING_ONLY, null,
+                null, null, RoleClass.INSTRUCTOR, String.join(" ", launch.roles()), selection),
+                account -> new LaunchOutcome.SelectContent(contentSelection.bind(selection, account.id()), null));
+    }
+
+    /**
+     * Prompt / existing-only provisioning: a signed-in account with the launch's e-mail is linked at once
+     * (existing-only); otherwise the account choice page, which {@link #completeChoice} finishes.
+     */
+    private LaunchOutcome accountChoice(LtiLaunch launch, LaunchRequest request, PendingLaunch pending,
+            Function<AccountSummary, LaunchOutcome> proceed) {
+        boolean existingOnly = pending.mode() == ProvisioningMode.EXISTING_ONLY;
+        if (existingOnly && launch.user().email() == null) {
+            throw Rejection.forbidden("email_required", "only existing accounts are admitted here, matched "
+                    + "by e-mail, and the platform did not share this user's e-mail address");
+        }
+        Optional<AccountSummary> signedIn = session.accountId(request.cookies().apply(ToolSession.COOKIE))
+                .flatMap(accounts::find);
+        if (existingOnly && signedIn.isPresent()
+                && AccountService.sameEmail(signedIn.get().email(), launch.user().email())) {
+            return proceed.apply(accounts.link(launch.user(), signedIn.get().id()));
+        }
+        return choice(pending, signedIn.map(AccountSummary::displayName).orElse(null), null, null);
+    }
+
+    private Deployment recordDeployment(Registration registration, Optional<Deployment> deployment, LtiLaunch launch) {
+        return deployment.orElseGet(() -> {
+            Deployment added = registrations.addSeenDeployment(registration, launch.deploymentId());
+            em.flush();
+            LOG.infof("added deployment '%s' to registration '%s' on first launch", launch.deploymentId(),
+                    registration.name);
+            return added;
+        });
     }
 
     /** What the account page posts: link to the signed-in account, sign in to one, or create one. */
@@ -181,7 +237,7 @@ public class LaunchService {
     @Transactional
     public LaunchOutcome completeChoice(AccountChoice choice) {
         PendingLaunch pending = pendings.verify(choice.pendingToken());
-        PublishedResource resource = resources.find(pending.resourceId())
+        PublishedResource resource = pending.isDeepLinking() ? null : resources.find(pending.resourceId())
                 .filter(r -> r.enabled)
                 .orElseThrow(() -> Rejection.forbidden("resource_disabled", "this resource is no longer available"));
         boolean existingOnly = pending.mode() == ProvisioningMode.EXISTING_ONLY;
@@ -219,6 +275,10 @@ public class LaunchService {
             }
             default -> throw Rejection.badRequest("unknown_action", "unknown choice '" + action + "'");
         }
+        if (pending.isDeepLinking()) {
+            return new LaunchOutcome.SelectContent(contentSelection.bind(pending.deepLinking(), account.id()),
+                    sessionCookie);
+        }
         placements.enrol(account.id(), resource.id, pending.contextRowId(), pending.roleClass(), pending.roles());
         HandOff handOff = new HandOff(account.id(), account.username(), account.displayName(), resource.id,
                 pending.resourceLinkRowId(), pending.contextRowId(), pending.roleClass(),
@@ -241,7 +301,7 @@ public class LaunchService {
         String name = pending.user().fullName() != null ? pending.user().fullName()
                 : joinNames(pending.user().givenName(), pending.user().familyName());
         return new LaunchOutcome.ChooseAccount(pendings.sign(pending), pending.mode() == ProvisioningMode.EXISTING_ONLY,
-                name, pending.user().email(), signedInAs, error, username);
+                name, pending.user().email(), signedInAs, error, username, pending.isDeepLinking());
     }
 
     /**

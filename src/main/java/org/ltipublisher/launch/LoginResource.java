@@ -13,9 +13,17 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.ltipublisher.web.PublicUrl;
 
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
 /** {@code initiate_login_uri}: platforms call it with GET or POST (Security Framework §5.1.1.1). */
 @Path("/lti/login")
 public class LoginResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance storeState(LoginService.StoragePage storage);
+    }
 
     private final LoginService login;
     private final PublicUrl publicUrl;
@@ -32,9 +40,9 @@ public class LoginResource {
     public Response get(@RestQuery String iss, @RestQuery("login_hint") String loginHint,
             @RestQuery("target_link_uri") String targetLinkUri, @RestQuery("lti_message_hint") String ltiMessageHint,
             @RestQuery("client_id") String clientId, @RestQuery("lti_deployment_id") String ltiDeploymentId,
-            @RestQuery("deployment_id") String deploymentId) {
+            @RestQuery("deployment_id") String deploymentId, @RestQuery("lti_storage_target") String storageTarget) {
         return redirect(new LoginRequest(iss, loginHint, targetLinkUri, ltiMessageHint, clientId,
-                ltiDeploymentId != null ? ltiDeploymentId : deploymentId));
+                ltiDeploymentId != null ? ltiDeploymentId : deploymentId, storageTarget));
     }
 
     @POST
@@ -42,14 +50,16 @@ public class LoginResource {
     public Response post(@RestForm String iss, @RestForm("login_hint") String loginHint,
             @RestForm("target_link_uri") String targetLinkUri, @RestForm("lti_message_hint") String ltiMessageHint,
             @RestForm("client_id") String clientId, @RestForm("lti_deployment_id") String ltiDeploymentId,
-            @RestForm("deployment_id") String deploymentId) {
+            @RestForm("deployment_id") String deploymentId, @RestForm("lti_storage_target") String storageTarget) {
         return redirect(new LoginRequest(iss, loginHint, targetLinkUri, ltiMessageHint, clientId,
-                ltiDeploymentId != null ? ltiDeploymentId : deploymentId));
+                ltiDeploymentId != null ? ltiDeploymentId : deploymentId, storageTarget));
     }
 
     private Response redirect(LoginRequest request) {
         LoginService.LoginRedirect redirect = login.initiate(request, publicUrl.base(uriInfo));
-        return Response.status(Response.Status.FOUND).location(redirect.location()).cookie(redirect.bindingCookie())
-                .header("Cache-Control", "no-store").build();
+        Response.ResponseBuilder response = redirect.storage() == null
+                ? Response.status(Response.Status.FOUND).location(redirect.location())
+                : Response.ok(Templates.storeState(redirect.storage())).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+        return response.header("Set-Cookie", redirect.bindingCookie()).header("Cache-Control", "no-store").build();
     }
 }

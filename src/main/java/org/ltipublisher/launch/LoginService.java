@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.NewCookie;
 
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.registration.RegistrationService;
@@ -28,8 +27,16 @@ public class LoginService {
         this.metrics = metrics;
     }
 
-    /** Where to send the browser (the platform's authentication request) and the cookie that binds the state. */
-    public record LoginRedirect(URI location, NewCookie bindingCookie) {
+    /**
+     * Where to send the browser (the platform's authentication request) and the cookie that binds the state;
+     * {@code storage} is set when the platform offered postMessage storage: the login then answers with a
+     * page that stores the secret there before going on (digest §13.3).
+     */
+    public record LoginRedirect(URI location, String bindingCookie, StoragePage storage) {
+    }
+
+    /** What the storing page needs: target frame, origin to address, key and secret value. */
+    public record StoragePage(String target, String origin, String key, String value, String location) {
     }
 
     public LoginRedirect initiate(LoginRequest request, String baseUrl) {
@@ -50,7 +57,11 @@ public class LoginService {
                     + "' is not a URL of this tool (" + baseUrl + "): check the tool URL configured in the platform");
         }
         Registration registration = registrations.findForLogin(iss, request.clientId());
-        LoginState state = states.newState(registration.id, target, blankToNull(request.ltiDeploymentId()));
+        String storageTarget = blankToNull(request.ltiStorageTarget());
+        String storageSecret = storageTarget == null ? null : states.newStorageSecret();
+        String authOrigin = origin(registration.authenticationRequestUrl);
+        LoginState state = states.newState(registration.id, target, blankToNull(request.ltiDeploymentId()), request,
+                storageTarget, authOrigin, storageSecret);
 
         // Security Framework §5.1.1.2: the authentication request
         Map<String, String> params = new LinkedHashMap<>();
@@ -72,7 +83,14 @@ public class LoginService {
         String authUrl = registration.authenticationRequestUrl;
         URI location = URI.create(authUrl + (authUrl.contains("?") ? "&" : "?") + query);
         metrics.loginStarted();
-        return new LoginRedirect(location, states.bindingCookie(state));
+        return new LoginRedirect(location, states.bindingCookie(state), storageTarget == null ? null
+                : new StoragePage(storageTarget, authOrigin, state.storageKey(), storageSecret, location.toString()));
+    }
+
+    /** Messages to the platform's storage frame go to the origin of its authentication endpoint (digest §13.3). */
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /** Same origin as the tool and under its base path (Core §4.1: target_link_uri is ours to check). */

@@ -1,17 +1,22 @@
 package org.ltipublisher.launch;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Base64;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.NewCookie;
 
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
+import org.ltipublisher.registration.RegistrationService;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -33,8 +38,18 @@ public class LoginStateCodec {
         this.config = config;
     }
 
-    public LoginState newState(UUID registrationId, String targetLinkUri, String deploymentHint) {
-        return new LoginState(randomToken(16), registrationId, randomToken(24), targetLinkUri, deploymentHint);
+    /** A new state; {@code storageSecret} non-null when the platform offered postMessage storage. */
+    public LoginState newState(UUID registrationId, String targetLinkUri, String deploymentHint, LoginRequest request,
+            String storageTarget, String authOrigin, String storageSecret) {
+        return new LoginState(randomToken(16), registrationId, randomToken(24), targetLinkUri, deploymentHint,
+                request.iss(), request.clientId(), request.loginHint(), request.ltiMessageHint(),
+                storageSecret == null ? null
+                        : new LoginState.PlatformStorage(storageTarget, authOrigin, sha256(storageSecret)));
+    }
+
+    /** A random secret for the platform storage binding (never put into the state itself). */
+    public String newStorageSecret() {
+        return randomToken(24);
     }
 
     public String sign(LoginState state) {
@@ -46,26 +61,100 @@ public class LoginStateCodec {
         if (state.deploymentHint() != null) {
             claims.setStringClaim("dep", state.deploymentHint());
         }
+        setIfPresent(claims, "iss_p", state.issuer());
+        setIfPresent(claims, "client", state.clientId());
+        setIfPresent(claims, "lh", state.loginHint());
+        setIfPresent(claims, "lmh", state.messageHint());
+        if (state.storage() != null) {
+            claims.setStringClaim("st", state.storage().target());
+            claims.setStringClaim("so", state.storage().origin());
+            claims.setStringClaim("sh", state.storage().secretSha256());
+        }
         return tokens.sign(TokenPurpose.STATE, claims, config.launch().stateTtl());
     }
 
-    public NewCookie bindingCookie(LoginState state) {
-        return new NewCookie.Builder(COOKIE_PREFIX + state.id()).value(state.id()).path("/lti/")
-                .maxAge((int) config.launch().stateTtl().toSeconds()).secure(true).httpOnly(true)
-                .sameSite(NewCookie.SameSite.NONE).build();
+    /**
+     * The binding cookie as a Set-Cookie value: {@code SameSite=None; Secure} to cross sites and
+     * {@code Partitioned} (CHIPS) so browsers that partition third-party cookies keep it for the LMS frame
+     * (digest §13.2). JAX-RS' NewCookie cannot express Partitioned, hence the header.
+     */
+    public String bindingCookie(LoginState state) {
+        return cookie(state.id(), state.id(), config.launch().stateTtl().toSeconds());
     }
 
-    /** Removes the binding cookie once the launch is done. */
-    public NewCookie expiredCookie(LoginState state) {
-        return new NewCookie.Builder(COOKIE_PREFIX + state.id()).value("").path("/lti/").maxAge(0).secure(true)
-                .httpOnly(true).sameSite(NewCookie.SameSite.NONE).build();
+    /** Removes the binding cookie once the launch is done (a partitioned cookie is removed as partitioned). */
+    public String expiredCookie(LoginState state) {
+        return cookie(state.id(), "", 0);
+    }
+
+    private static String cookie(String id, String value, long maxAge) {
+        return COOKIE_PREFIX + id + "=" + value + "; Path=/lti/; Max-Age=" + maxAge
+                + "; Secure; HttpOnly; SameSite=None; Partitioned";
     }
 
     /**
      * The state, verified: our signature, not expired, and the browser presenting it is the one that
      * started the login. {@code cookieLookup} returns the value of a request cookie by name.
      */
-    public LoginState verify(String stateToken, java.util.function.Function<String, String> cookieLookup) {
+    public LoginState verify(String stateToken, java.util.function.Function<String, String> cookieLookup,
+            String storageProof) {
+        LoginState state = parse(stateToken);
+        String bound = cookieLookup.apply(COOKIE_PREFIX + state.id());
+        if (bound != null && !bound.isEmpty()) {
+            if (!bound.equals(state.id())) {
+                throw Rejection.badRequest("state_mismatch", "the state does not belong to this browser's login");
+            }
+            return state;
+        }
+        if (state.storage() != null && storageProof != null && !storageProof.isBlank()) {
+            // digest §13.3: the secret came back from the platform storage of the browser that began the login
+            if (!MessageDigest.isEqual(sha256(storageProof).getBytes(StandardCharsets.US_ASCII),
+                    state.storage().secretSha256().getBytes(StandardCharsets.US_ASCII))) {
+                throw Rejection.badRequest("state_mismatch", "the platform's storage in this browser does not hold "
+                        + "this login's secret (it may not support storage for tools); open the activity in a new window")
+                        .withAction("Open in a new window", loginUrl(state));
+            }
+            return state;
+        }
+        throw new Rejection(400, "missing_state_cookie", "this browser did not send the login cookie: it probably "
+                + "blocks third-party cookies inside the course page, and the platform offers no storage to use "
+                + "instead. Open the activity in a new window.").withAction("Open in a new window", loginUrl(state));
+    }
+
+    /**
+     * The state of a launch that has neither cookie nor storage proof yet but whose login used platform
+     * storage: the launch page must read the secret back first. Empty otherwise.
+     */
+    public java.util.Optional<LoginState> awaitingStorageProof(String stateToken,
+            java.util.function.Function<String, String> cookieLookup, String storageProof) {
+        LoginState state = parse(stateToken);
+        String bound = cookieLookup.apply(COOKIE_PREFIX + state.id());
+        boolean noProof = storageProof == null || storageProof.isBlank();
+        return state.storage() != null && (bound == null || bound.isEmpty()) && noProof
+                ? java.util.Optional.of(state) : java.util.Optional.empty();
+    }
+
+    /** The login initiation again, for a top-level window where cookies are first-party. */
+    private static String loginUrl(LoginState state) {
+        if (state.issuer() == null || state.loginHint() == null) {
+            return null;
+        }
+        StringBuilder url = new StringBuilder(RegistrationService.LOGIN_PATH).append("?iss=").append(encode(state.issuer()))
+                .append("&login_hint=").append(encode(state.loginHint()))
+                .append("&target_link_uri=").append(encode(state.targetLinkUri()));
+        if (state.messageHint() != null) {
+            url.append("&lti_message_hint=").append(encode(state.messageHint()));
+        }
+        if (state.clientId() != null) {
+            url.append("&client_id=").append(encode(state.clientId()));
+        }
+        if (state.deploymentHint() != null) {
+            url.append("&lti_deployment_id=").append(encode(state.deploymentHint()));
+        }
+        return url.toString();
+    }
+
+    private LoginState parse(String stateToken) {
         if (stateToken == null || stateToken.isBlank()) {
             throw Rejection.badRequest("missing_state", "the launch carried no state parameter");
         }
@@ -79,23 +168,37 @@ public class LoginStateCodec {
                     : Rejection.badRequest("invalid_state",
                             "the state parameter was not issued by this tool or was altered");
         }
-        LoginState state;
         try {
-            state = new LoginState(claims.getJwtId(), UUID.fromString(claims.getStringClaimValue("reg")),
+            String storageTarget = claims.getStringClaimValue("st");
+            return new LoginState(claims.getJwtId(), UUID.fromString(claims.getStringClaimValue("reg")),
                     claims.getStringClaimValue("nonce"), claims.getStringClaimValue("target"),
-                    claims.getStringClaimValue("dep"));
+                    claims.getStringClaimValue("dep"), claims.getStringClaimValue("iss_p"),
+                    claims.getStringClaimValue("client"), claims.getStringClaimValue("lh"),
+                    claims.getStringClaimValue("lmh"),
+                    storageTarget == null ? null
+                            : new LoginState.PlatformStorage(storageTarget, claims.getStringClaimValue("so"),
+                                    claims.getStringClaimValue("sh")));
         } catch (MalformedClaimException | IllegalArgumentException | NullPointerException e) {
             throw Rejection.badRequest("invalid_state", "the state parameter is incomplete");
         }
-        String bound = cookieLookup.apply(COOKIE_PREFIX + state.id());
-        if (bound == null || bound.isEmpty()) {
-            throw Rejection.badRequest("missing_state_cookie", "this browser did not send the login cookie: the "
-                    + "browser may block third-party cookies in the LMS frame; open the activity in a new window");
+    }
+
+    private static void setIfPresent(JwtClaims claims, String name, String value) {
+        if (value != null) {
+            claims.setStringClaim(name, value);
         }
-        if (!bound.equals(state.id())) {
-            throw Rejection.badRequest("state_mismatch", "the state does not belong to this browser's login");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return state;
     }
 
     private String randomToken(int bytes) {

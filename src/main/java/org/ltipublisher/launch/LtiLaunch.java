@@ -22,13 +22,27 @@ public record LtiLaunch(
         AgsClaim ags,
         String membershipsUrl,
         String returnUrl,
+        DeepLinkingSettings deepLinking,
         /** The raw lti1p1 migration claim (Core §D / migration guide), null when absent; verified by legacy. */
         Map<String, Object> lti1p1) {
+
+    public boolean isDeepLinking() {
+        return deepLinking != null;
+    }
 
     public record ResourceLinkClaim(String id, String title) {
     }
 
     public record ContextClaim(String id, String label, String title, List<String> types) {
+    }
+
+    /**
+     * The deep_linking_settings claim of an LtiDeepLinkingRequest (Deep Linking 2.0 §4.4.1).
+     * {@code acceptLineItem} is null when the platform did not say.
+     */
+    public record DeepLinkingSettings(String returnUrl, List<String> acceptTypes,
+            List<String> acceptPresentationDocumentTargets, boolean acceptMultiple, Boolean acceptLineItem, String data,
+            String title, String text) {
     }
 
     /** The AGS endpoint claim (AGS §3.1): what the grades work may use for this link. */

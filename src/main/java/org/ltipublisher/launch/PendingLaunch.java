@@ -9,7 +9,14 @@ import org.ltipublisher.resources.RoleClass;
 /**
  * A valid launch by a platform user with no linked account, waiting while the user links or creates
  * one (prompt / existing-only modes). Carried in a signed token, so any replica can finish it.
+ * What follows the account choice is either entering a resource ({@code resourceId}, link, context) or,
+ * for a deep linking request, the content selection ({@code deepLinking}: the unbound selection token;
+ * resource and link are then null).
  */
 public record PendingLaunch(PlatformIdentity user, ProvisioningMode mode, UUID resourceId, UUID contextRowId,
-        UUID resourceLinkRowId, RoleClass roleClass, String roles) {
+        UUID resourceLinkRowId, RoleClass roleClass, String roles, String deepLinking) {
+
+    public boolean isDeepLinking() {
+        return deepLinking != null;
+    }
 }

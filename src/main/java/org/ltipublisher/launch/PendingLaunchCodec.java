@@ -34,9 +34,10 @@ public class PendingLaunchCodec {
         setIfPresent(c, "family_name", p.user().familyName());
         setIfPresent(c, "name", p.user().fullName());
         c.setStringClaim("mode", p.mode().name());
-        c.setStringClaim("resource", p.resourceId().toString());
+        setIfPresent(c, "resource", p.resourceId() == null ? null : p.resourceId().toString());
         setIfPresent(c, "context", p.contextRowId() == null ? null : p.contextRowId().toString());
-        c.setStringClaim("link", p.resourceLinkRowId().toString());
+        setIfPresent(c, "link", p.resourceLinkRowId() == null ? null : p.resourceLinkRowId().toString());
+        setIfPresent(c, "dl", p.deepLinking());
         c.setStringClaim("role_class", p.roleClass().name());
         c.setStringClaim("roles", p.roles());
         return tokens.sign(TokenPurpose.PENDING_LINK, c, config.launch().pendingLinkTtl());
@@ -49,16 +50,22 @@ public class PendingLaunchCodec {
         try {
             JwtClaims c = tokens.verify(TokenPurpose.PENDING_LINK, token);
             String context = c.getStringClaimValue("context");
+            String resource = c.getStringClaimValue("resource");
+            String link = c.getStringClaimValue("link");
+            String deepLinking = c.getStringClaimValue("dl");
+            if (deepLinking == null && (resource == null || link == null)) {
+                throw new IllegalArgumentException("neither a resource nor a deep linking request");
+            }
             return new PendingLaunch(
                     new PlatformIdentity(c.getStringClaimValue("iss_p"), c.getSubject(), c.getStringClaimValue("email"),
                             c.getStringClaimValue("given_name"), c.getStringClaimValue("family_name"),
                             c.getStringClaimValue("name")),
                     ProvisioningMode.valueOf(c.getStringClaimValue("mode")),
-                    UUID.fromString(c.getStringClaimValue("resource")),
+                    resource == null ? null : UUID.fromString(resource),
                     context == null ? null : UUID.fromString(context),
-                    UUID.fromString(c.getStringClaimValue("link")),
+                    link == null ? null : UUID.fromString(link),
                     RoleClass.valueOf(c.getStringClaimValue("role_class")),
-                    c.getStringClaimValue("roles"));
+                    c.getStringClaimValue("roles"), deepLinking);
         } catch (ToolTokens.InvalidToolToken e) {
             throw e.expired()
                     ? Rejection.badRequest("pending_launch_expired", "more than "

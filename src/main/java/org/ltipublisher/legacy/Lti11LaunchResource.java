@@ -86,6 +86,8 @@ public class Lti11LaunchResource {
             case LaunchOutcome.Redirect redirect -> Response.seeOther(redirect.location()).build();
             case LaunchOutcome.ChooseAccount choice -> Response.ok(account.data("choice", choice))
                     .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+            // content selection and platform storage belong to LTI 1.3 messages only
+            default -> throw new IllegalStateException("an LTI 1.1 launch cannot lead to " + outcome);
         };
     }
 

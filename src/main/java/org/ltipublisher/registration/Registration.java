@@ -53,6 +53,13 @@ public class Registration {
     @OrderBy("createdAt")
     public List<Deployment> deployments = new ArrayList<>();
 
+    /** The platform's {@code product_family_code} as told during dynamic registration (moodle, canvas, desire2learn...). */
+    @Column(name = "product_family_code")
+    public String productFamilyCode;
+
+    @Column(name = "registered_dynamically_at")
+    public Instant registeredDynamicallyAt;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

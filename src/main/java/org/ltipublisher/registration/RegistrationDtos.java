@@ -35,6 +35,16 @@ public final class RegistrationDtos {
 
     public record RegistrationView(UUID id, String name, RegistrationStatus status,
             UnknownDeploymentPolicy unknownDeploymentPolicy, PlatformDetails platform, List<DeploymentView> deployments,
-            ToolDetails tool, Instant createdAt, Instant updatedAt) {
+            ToolDetails tool, Instant createdAt, Instant updatedAt, String registrationUrl) {
+
+        /** The same view carrying a freshly issued one-time dynamic registration URL. */
+        RegistrationView withRegistrationUrl(String url) {
+            return new RegistrationView(id, name, status, unknownDeploymentPolicy, platform, deployments, tool,
+                    createdAt, updatedAt, url);
+        }
+    }
+
+    /** A new one-time dynamic registration URL (DR 1.0 §3.1) for the platform administrator to paste into the LMS. */
+    public record RegistrationUrlView(String registrationUrl) {
     }
 }

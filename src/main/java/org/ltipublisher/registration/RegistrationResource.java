@@ -85,6 +85,14 @@ public class RegistrationResource {
         return registrations.setPlatform(id, details, publicUrl.base(uriInfo));
     }
 
+    @POST
+    @Path("/{id}/registration-url")
+    @Operation(summary = "Issue a new one-time dynamic registration URL (LTI DR 1.0) for this registration")
+    public RestResponse<RegistrationDtos.RegistrationUrlView> registrationUrl(@PathParam("id") UUID id) {
+        return RestResponse.status(RestResponse.Status.CREATED,
+                registrations.issueRegistrationUrl(id, publicUrl.base(uriInfo)));
+    }
+
     @GET
     @Path("/{id}/deployments")
     public List<DeploymentView> deployments(@PathParam("id") UUID id) {

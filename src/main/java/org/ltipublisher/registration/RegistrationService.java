@@ -34,6 +34,7 @@ public class RegistrationService {
     private final RegistrationRepository registrations;
     private final DeploymentRepository deployments;
     private final PlatformUrlPolicy urls;
+    private final RegistrationUrls registrationUrls;
     private final Clock clock;
     /** Login and launch lookups; entries are detached entities, read but never changed. */
     private final ShortLivedCache<String, Registration> byLogin;
@@ -41,10 +42,11 @@ public class RegistrationService {
     private final ShortLivedCache<String, Deployment> byDeployment;
 
     public RegistrationService(RegistrationRepository registrations, DeploymentRepository deployments,
-            PlatformUrlPolicy urls, LtiConfig config, Clock clock) {
+            PlatformUrlPolicy urls, RegistrationUrls registrationUrls, LtiConfig config, Clock clock) {
         this.registrations = registrations;
         this.deployments = deployments;
         this.urls = urls;
+        this.registrationUrls = registrationUrls;
         this.clock = clock;
         this.byLogin = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
         this.byId = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
@@ -68,7 +70,14 @@ public class RegistrationService {
         }
         registration.createdAt = registration.updatedAt = clock.instant();
         registrations.persist(registration);
-        return view(registration, baseUrl);
+        registrations.flush(); // the registration URL row references it
+        return view(registration, baseUrl).withRegistrationUrl(registrationUrls.issue(registration.id, baseUrl));
+    }
+
+    /** A new one-time dynamic registration URL for an existing registration (e.g. the first one expired). */
+    @Transactional
+    public RegistrationDtos.RegistrationUrlView issueRegistrationUrl(UUID id, String baseUrl) {
+        return new RegistrationDtos.RegistrationUrlView(registrationUrls.issue(require(id).id, baseUrl));
     }
 
     @Transactional
@@ -205,6 +214,16 @@ public class RegistrationService {
         return newDeployment(registration, deploymentId, null, true);
     }
 
+    /** The listed deployment with this id, added (as listed, not auto-added) when missing: DR 1.0 §3.6. */
+    public Deployment recordDeployment(Registration registration, String deploymentId, String name) {
+        return deployments.find(registration.id, deploymentId)
+                .orElseGet(() -> {
+                    Deployment added = newDeployment(registration, deploymentId, name, false);
+                    registration.deployments.add(added);
+                    return added;
+                });
+    }
+
     public ToolDetails toolDetails(String baseUrl) {
         return new ToolDetails(URI.create(baseUrl).getHost(), baseUrl + LOGIN_PATH, baseUrl + LAUNCH_PATH,
                 List.of(baseUrl + LAUNCH_PATH), baseUrl + DEEP_LINKING_PATH, baseUrl + JWKS_PATH);
@@ -233,7 +252,7 @@ public class RegistrationService {
                         r.tokenAudience);
         return new RegistrationView(r.id, r.name, r.status(), r.unknownDeploymentPolicy, platform,
                 r.deployments.stream().map(DeploymentView::of).toList(), toolDetails(baseUrl), r.createdAt,
-                r.updatedAt);
+                r.updatedAt, null);
     }
 
     private static String requireName(RegistrationRequest request) {

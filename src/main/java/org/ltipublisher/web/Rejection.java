@@ -8,11 +8,31 @@ public class Rejection extends RuntimeException {
 
     private final int status;
     private final String code;
+    private String actionLabel;
+    private String actionUrl;
 
     public Rejection(int status, String code, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+    }
+
+    /**
+     * Something the person can do about it, shown on the HTML page as a button opening {@code url} in a new
+     * window (e.g. "Open in a new window" when cookies are blocked in the LMS frame). Ignored when url is null.
+     */
+    public Rejection withAction(String label, String url) {
+        this.actionLabel = label;
+        this.actionUrl = url;
+        return this;
+    }
+
+    public String actionLabel() {
+        return actionUrl == null ? null : actionLabel;
+    }
+
+    public String actionUrl() {
+        return actionUrl;
     }
 
     public int status() {

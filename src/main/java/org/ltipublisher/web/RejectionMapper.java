@@ -23,7 +23,8 @@ public class RejectionMapper {
 
     @CheckedTemplate(basePath = "errors")
     static class Templates {
-        static native TemplateInstance error(int status, String code, String message);
+        static native TemplateInstance error(int status, String code, String message, String actionLabel,
+                String actionUrl);
     }
 
     @ServerExceptionMapper
@@ -39,7 +40,8 @@ public class RejectionMapper {
         }
         return Response.status(rejection.status())
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(Templates.error(rejection.status(), rejection.code(), rejection.getMessage()))
+                .entity(Templates.error(rejection.status(), rejection.code(), rejection.getMessage(),
+                        rejection.actionLabel(), rejection.actionUrl()))
                 .build();
     }
 

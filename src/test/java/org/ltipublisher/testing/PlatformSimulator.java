@@ -65,6 +65,11 @@ public final class PlatformSimulator implements AutoCloseable {
         return issuer;
     }
 
+    /** Serves another endpoint of this platform (same origin as the issuer), e.g. dynamic registration. */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public String jwksUrl() {
         return issuer + "/jwks";
     }

@@ -1,0 +1,97 @@
+package org.ltipublisher.registration;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.ltipublisher.launch.LtiClaims;
+
+/**
+ * The OpenID client registration this tool sends to a platform (DR 1.0 §3.5, digest §7.3), with the
+ * per-platform differences chosen by {@code product_family_code}.
+ */
+@ApplicationScoped
+public class ClientRegistrationRequest {
+
+    public static final String TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration";
+    public static final String CANVAS_PRIVACY_LEVEL = "https://canvas.instructure.com/lti/privacy_level";
+    public static final String TOOL_NAME = "LTI Publisher";
+    public static final String ICON_PATH = "/icon.svg";
+
+    /** AGS line items, scores and results (read-only), NRPS membership (read-only): AGS §3.1, NRPS §3.6. */
+    static final List<String> SCOPES = List.of(
+            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+            "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+            "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly");
+
+    public Map<String, Object> build(PlatformConfiguration platform, String baseUrl) {
+        String launch = baseUrl + RegistrationService.LAUNCH_PATH;
+        String deepLinking = baseUrl + RegistrationService.DEEP_LINKING_PATH;
+        String icon = baseUrl + ICON_PATH;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("application_type", "web");
+        body.put("response_types", List.of("id_token"));
+        body.put("grant_types", List.of("implicit", "client_credentials"));
+        body.put("initiate_login_uri", baseUrl + RegistrationService.LOGIN_PATH);
+        body.put("redirect_uris", List.of(launch, deepLinking));
+        body.put("client_name", TOOL_NAME);
+        body.put("logo_uri", icon);
+        body.put("jwks_uri", baseUrl + RegistrationService.JWKS_PATH);
+        body.put("token_endpoint_auth_method", "private_key_jwt");
+        // DR 1.0 §3.5: scope is one space-separated string; ask only for what the platform offers, when it says
+        List<String> scopes = platform.scopesSupported().isEmpty() ? SCOPES
+                : SCOPES.stream().filter(platform.scopesSupported()::contains).toList();
+        body.put("scope", String.join(" ", scopes));
+
+        Map<String, Object> tool = new LinkedHashMap<>();
+        tool.put("domain", URI.create(baseUrl).getAuthority());
+        tool.put("target_link_uri", launch);
+        tool.put("description", "Published courses, units, activities and problems");
+        tool.put("claims", List.of("iss", "sub", "name", "given_name", "family_name", "email"));
+        tool.put("custom_parameters", Map.of());
+        List<Map<String, Object>> messages = new ArrayList<>();
+        messages.add(message(platform, LtiClaims.RESOURCE_LINK_REQUEST, launch, TOOL_NAME, icon));
+        if (platform.supports(LtiClaims.DEEP_LINKING_REQUEST)) {
+            messages.add(message(platform, LtiClaims.DEEP_LINKING_REQUEST, deepLinking, "Add " + TOOL_NAME + " content",
+                    icon));
+        }
+        tool.put("messages", messages);
+        body.put(TOOL_CONFIGURATION, tool);
+        if (platform.isCanvas()) {
+            // Canvas ignores `claims` and decides what user data to send from its own privacy level
+            body.put(CANVAS_PRIVACY_LEVEL, "public");
+        }
+        return body;
+    }
+
+    private static Map<String, Object> message(PlatformConfiguration platform, String type, String target, String label,
+            String icon) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", type);
+        message.put("target_link_uri", target);
+        List<String> placements = placements(platform, type);
+        if (!placements.isEmpty()) {
+            message.put("placements", placements);
+        }
+        if (platform.isCanvas() || type.equals(LtiClaims.DEEP_LINKING_REQUEST)) {
+            // Canvas refuses messages whose label or icon_uri is null (digest §7.3)
+            message.put("label", label);
+            message.put("icon_uri", icon);
+        }
+        return message;
+    }
+
+    /** Placements for a message: Canvas's selection placements for deep linking, else what the platform lists. */
+    private static List<String> placements(PlatformConfiguration platform, String type) {
+        if (platform.isCanvas()) {
+            return type.equals(LtiClaims.DEEP_LINKING_REQUEST) ? List.of("link_selection", "assignment_selection")
+                    : List.of();
+        }
+        return type.equals(LtiClaims.DEEP_LINKING_REQUEST) ? platform.placementsFor(type) : List.of();
+    }
+}
