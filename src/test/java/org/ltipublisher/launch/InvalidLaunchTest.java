@@ -307,8 +307,8 @@ class InvalidLaunchTest extends WithPostgres {
     }
 
     @Test
-    void deepLinkingIsNotSupportedYet() {
-        refused(400, "message_type_not_supported", "not supported yet",
+    void deepLinkingRequestWithoutSettings() {
+        refused(400, "missing_deep_linking_settings", "deep_linking_settings",
                 s -> s.lti("message_type", "LtiDeepLinkingRequest"));
     }
 
