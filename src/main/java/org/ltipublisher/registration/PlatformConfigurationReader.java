@@ -57,7 +57,8 @@ public class PlatformConfigurationReader {
         URI issuerUri = calls.checkUrl("the platform issuer", issuer, 502);
         // DR 1.0 §3.4: the issuer must be the platform that serves the configuration, so a page cannot
         // register a configuration it hosts under another platform's issuer (digest §7.2: prefix or same origin)
-        if (!configurationUrl.trim().startsWith(issuer) && !PlatformCalls.sameOrigin(issuerUri, url)) {
+        if (!configurationUrl.trim().startsWith(issuer) && !PlatformCalls.sameOrigin(issuerUri, url)
+                && !DelegatedIssuers.servedByVendor(issuer, url)) {
             throw Rejection.badRequest("issuer_mismatch", "the platform configuration at " + url
                     + " names the issuer '" + issuer + "', which is not the site serving it; the configuration URL "
                     + "must belong to the issuer");
