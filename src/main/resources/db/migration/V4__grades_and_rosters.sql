@@ -67,3 +67,11 @@ alter table enrolment
     add column source       varchar(16) not null default 'LAUNCH' check (source in ('LAUNCH', 'MEMBER_SYNC')),
     add column platform_subject varchar(255),
     add column sync_run_id  uuid;
+
+-- members a differences read reported Inactive/Deleted: unenrolled only once every page was read
+create table nrps_removal (
+    run_id     uuid not null references sync_run (id) on delete cascade,
+    account_id uuid not null references account (id) on delete cascade,
+    context_id uuid not null references lti_context (id) on delete cascade,
+    primary key (run_id, account_id, context_id)
+);

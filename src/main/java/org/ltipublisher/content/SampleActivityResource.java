@@ -61,7 +61,7 @@ public class SampleActivityResource {
         PublishedResource resource = resource(resourceId);
         // the same intake as POST /api/v1/scores: validated, written to the outbox, sent by the worker
         Score recorded = scores.accept(launch, new ScoreSubmission(scoreGiven, resource.maxGrade, comment, null, null,
-                null, null, null, null));
+                null, null, null, null, null, null));
         return Templates.activity(resource, launch, token, scores.forUser(launch.accountId(), resourceId),
                 "Score " + recorded.scoreGiven.stripTrailingZeros().toPlainString() + " / "
                         + recorded.scoreMaximum.stripTrailingZeros().toPlainString()

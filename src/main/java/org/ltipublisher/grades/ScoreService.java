@@ -83,14 +83,17 @@ public class ScoreService {
                 select rl.id, rl.resource_id from resource_link rl
                 join deployment d on d.id = rl.deployment_id join registration r on r.id = d.registration_id
                 where r.issuer = ? and rl.resource_link_id = ?
-                """, row -> new UUID[] { row.getObject(1, UUID.class), row.getObject(2, UUID.class) }, issuer, linkId);
+                  and (cast(? as varchar) is null or r.client_id = ?) and (cast(? as varchar) is null or d.deployment_id = ?)
+                """, row -> new UUID[] { row.getObject(1, UUID.class), row.getObject(2, UUID.class) }, issuer, linkId,
+                submission.clientId(), submission.clientId(), submission.deploymentId(), submission.deploymentId());
         if (links.isEmpty()) {
             throw Rejection.notFound("unknown_resource_link", "platform '" + issuer + "' has no resource link '" + linkId
                     + "' known to this tool: it appears after the link's first launch");
         }
         if (links.size() > 1) {
             throw Rejection.conflict("ambiguous_resource_link", "resource link '" + linkId + "' of platform '" + issuer
-                    + "' exists in " + links.size() + " deployments; post with the learner's launch token instead");
+                    + "' exists in " + links.size() + " registrations or deployments of that issuer: name clientId "
+                    + "and deploymentId too, or post with the learner's launch token");
         }
         return record(new ScoreTarget(accountId, links.get(0)[1], links.get(0)[0], issuer, userId), submission,
                 "ADMIN");
@@ -209,7 +212,7 @@ public class ScoreService {
                     + ": only failed or superseded scores are replayed");
         }
         ScoreSubmission again = new ScoreSubmission(failed.scoreGiven, failed.scoreMaximum, failed.comment,
-                failed.activityProgress, failed.gradingProgress, null, null, null, null);
+                failed.activityProgress, failed.gradingProgress, null, null, null, null, null, null);
         Score replayed = record(new ScoreTarget(failed.accountId, failed.resourceId, failed.resourceLinkId,
                 failed.platformIssuer, failed.platformSubject), again, "REPLAY");
         replayed.nextAttemptAt = clock.instant();
