@@ -17,6 +17,14 @@ alter table score
         check (origin in ('CONTENT', 'ADMIN', 'GRADE_SYNC', 'REPLAY'));
 alter table score alter column score_given drop not null;
 
+-- scores recorded before the outbox existed: name their platform user so they are delivered too
+update score s set platform_issuer = r.issuer, platform_subject = pu.subject
+from resource_link rl
+join deployment d on d.id = rl.deployment_id
+join registration r on r.id = d.registration_id
+join platform_user pu on pu.issuer = r.issuer
+where rl.id = s.resource_link_id and pu.account_id = s.account_id;
+
 -- what the workers claim: due pending rows, oldest first
 create index score_outbox_due on score (next_attempt_at) where status = 'PENDING';
 -- per user and link: order of delivery (AGS timestamps must increase) and the grade sync's "latest"

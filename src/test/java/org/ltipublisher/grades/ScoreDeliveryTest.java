@@ -323,6 +323,68 @@ class ScoreDeliveryTest extends WithPostgres {
     }
 
     @Test
+    void sampleActivityFormGoesThroughTheSameIntake() {
+        Launched l = launch(resource("Sample", "activity"), s -> { });
+
+        given().contentType(ContentType.URLENC).formParam("launch_token", l.token()).formParam("scoreGiven", "6")
+                .formParam("comment", "from the form").post("/activity/" + l.res().id() + "/score")
+                .then().statusCode(200).body(containsString("recorded"));
+        given().contentType(ContentType.URLENC).formParam("launch_token", l.token()).formParam("scoreGiven", "60")
+                .post("/activity/" + l.res().id() + "/score")
+                .then().statusCode(422).body(containsString("above the maximum"));
+
+        Eventually.await(WAIT, () -> services.scoresFor(l.sub()).size() == 1, () -> "form score not delivered");
+        assertEquals("from the form", services.scoresFor(l.sub()).get(0).body().path("comment").asText());
+        assertEquals("SENT", DbCounts.text(db, "select status from score where platform_subject = ?", l.sub()));
+    }
+
+    @Test
+    void gradeSyncResendsOnlyGradesThatChangedSinceTheLastSuccessfulSend() {
+        Map<String, Object> res = new HashMap<>(resource("Synced grades", "problem"));
+        res.put("gradeSync", true);
+        Launched l = launch(res, s -> { });
+        Launched other = launch(res, s -> { });
+        services.refuseUser(l.sub(), 422, "{\"error\":\"user is not enrolled yet\"}");
+        String refused = postScore(l.token(), Map.of("scoreGiven", 3)).then().statusCode(202).extract().path("id");
+        String fine = postScore(other.token(), Map.of("scoreGiven", 4)).then().statusCode(202).extract().path("id");
+        Eventually.await(WAIT, () -> "FAILED".equals(status(refused)) && "SENT".equals(status(fine)),
+                () -> "statuses " + status(refused) + " " + status(fine));
+        services.clearFaults();
+
+        AdminApi.admin().post("/api/v1/resources/" + l.res().id() + "/sync/grades").then().statusCode(202);
+
+        Eventually.await(WAIT, () -> services.scoresFor(l.sub()).size() == 1, () -> "failed grade not re-sent");
+        Eventually.await(WAIT, () -> {
+            Integer queued = AdminApi.admin().get("/api/v1/resources/" + l.res().id() + "/sync").then().statusCode(200)
+                    .extract().path("find { it.kind == 'grades' }.counts.queued");
+            return Integer.valueOf(1).equals(queued);
+        }, () -> "grade sync run not recorded");
+        assertEquals(3, services.scoresFor(l.sub()).get(0).body().path("scoreGiven").asInt());
+        assertEquals(1, services.scoresFor(other.sub()).size(), "an unchanged grade is not sent again");
+        assertEquals("grade_sync", AdminApi.admin().queryParam("status", "sent").get("/api/v1/scores").then()
+                .extract().path("find { it.userId == '" + l.sub() + "' }.origin"));
+
+        // nothing changed since: the next run queues nothing
+        String firstRun = AdminApi.admin().get("/api/v1/resources/" + l.res().id() + "/sync").then()
+                .extract().path("find { it.kind == 'grades' }.runId");
+        AdminApi.admin().post("/api/v1/resources/" + l.res().id() + "/sync/grades").then().statusCode(202);
+        Eventually.await(WAIT, () -> !firstRun.equals(AdminApi.admin().get("/api/v1/resources/" + l.res().id() + "/sync")
+                .then().extract().path("find { it.kind == 'grades' }.runId")), () -> "second grade sync did not run");
+        AdminApi.admin().get("/api/v1/resources/" + l.res().id() + "/sync").then()
+                .body("find { it.kind == 'grades' }.counts.queued", equalTo(0))
+                .body("find { it.kind == 'grades' }.result", equalTo("ok"));
+        assertEquals(1, services.scoresFor(l.sub()).size());
+
+        // the counters a dashboard reads
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("lti_grades_scores_sent_total"))
+                .body(containsString("lti_grades_scores_failed_total"))
+                .body(containsString("lti_grades_outbox_depth"))
+                .body(containsString("lti_platform_token_requests_total"))
+                .body(containsString("lti_sync_runs_seconds_count{kind=\"grades\""));
+    }
+
+    @Test
     void twoWorkerPoolsDrainThousandsOfScoresEachSentExactlyOnce() throws Exception {
         Launched l = launch(resource("Bulk", "problem"), s -> { });
         int count = 2000;

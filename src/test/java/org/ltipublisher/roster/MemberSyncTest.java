@@ -109,10 +109,9 @@ class MemberSyncTest extends WithPostgres {
         return DbCounts.scalar(db, "select count(*) from enrolment where resource_id = ? and status = 'ACTIVE'", c.res().id());
     }
 
+    @SuppressWarnings("unchecked")
     private static String counts(Map<String, Object> run, String field) {
-        String counts = (String) run.get("counts");
-        var m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(counts);
-        return m.find() ? m.group(1) : null;
+        return String.valueOf(((Map<String, Object>) run.get("counts")).get(field));
     }
 
     @Test
