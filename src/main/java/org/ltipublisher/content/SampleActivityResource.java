@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.ltipublisher.grades.Score;
+import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.grades.ScoreService;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
@@ -58,11 +59,13 @@ public class SampleActivityResource {
             @RestForm BigDecimal scoreGiven, @RestForm String comment) {
         HandOff launch = launchFor(resourceId, token);
         PublishedResource resource = resource(resourceId);
-        Score recorded = scores.record(launch.accountId(), resourceId, launch.resourceLinkId(), scoreGiven,
-                resource.maxGrade, comment);
+        // the same intake as POST /api/v1/scores: validated, written to the outbox, sent by the worker
+        Score recorded = scores.accept(launch, new ScoreSubmission(scoreGiven, resource.maxGrade, comment, null, null,
+                null, null, null, null, null, null));
         return Templates.activity(resource, launch, token, scores.forUser(launch.accountId(), resourceId),
                 "Score " + recorded.scoreGiven.stripTrailingZeros().toPlainString() + " / "
-                        + recorded.scoreMaximum.stripTrailingZeros().toPlainString() + " recorded.");
+                        + recorded.scoreMaximum.stripTrailingZeros().toPlainString()
+                        + " recorded; it is sent to your course's gradebook shortly.");
     }
 
     private HandOff launchFor(UUID resourceId, String token) {

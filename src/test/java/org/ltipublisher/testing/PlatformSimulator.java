@@ -54,7 +54,7 @@ public final class PlatformSimulator implements AutoCloseable {
         } catch (IOException | JoseException e) {
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/jwks", this::jwks);
         server.createContext("/auth", this::authenticate);
         server.start();
@@ -80,6 +80,11 @@ public final class PlatformSimulator implements AutoCloseable {
 
     public String tokenUrl() {
         return issuer + "/token";
+    }
+
+    /** Serves more of the platform on the same origin (the service endpoints of {@link PlatformServices}). */
+    public void handle(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public int jwksFetches() {

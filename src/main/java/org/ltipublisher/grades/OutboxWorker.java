@@ -1,0 +1,126 @@
+package org.ltipublisher.grades;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.ltipublisher.platform.PlatformCallFailure;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Every replica runs this tick: claim due scores (SKIP LOCKED + lease), send them with bounded
+ * concurrency, record each outcome. Work spreads over the replicas; a replica that dies leaves its
+ * claimed rows to whoever claims after the lease expires.
+ */
+@ApplicationScoped
+public class OutboxWorker {
+
+    private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+
+    private final ScoreOutbox outbox;
+    private final AgsScorePublisher publisher;
+    private final GradesConfig config;
+    private final GradesMetrics metrics;
+    private final Clock clock;
+    private final ExecutorService senders;
+    /** This replica's name in lease_owner: host/pid plus a random part, unique per process start. */
+    private final String owner;
+
+    public OutboxWorker(ScoreOutbox outbox, AgsScorePublisher publisher, GradesConfig config, GradesMetrics metrics,
+            Clock clock) {
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.senders = Executors.newFixedThreadPool(config.workers(), Thread.ofPlatform().name("score-sender-", 0)
+                .daemon().factory());
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @PreDestroy
+    void stop() {
+        senders.shutdownNow();
+    }
+
+    @Scheduled(identity = "score-outbox", every = "${lti.grades.outbox-tick:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        // drain while there is due work, but give the scheduler thread back now and then
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (drainOnce(owner) == config.batchSize() && System.nanoTime() < deadline) {
+            // full batch: more may be due
+        }
+    }
+
+    /** One claim and its deliveries, as {@code owner}; returns how many scores were claimed. */
+    public int drainOnce(String owner) {
+        List<UUID> claimed = outbox.claim(owner, config.batchSize(), config.lease());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        List<Future<?>> running = new ArrayList<>(claimed.size());
+        for (UUID id : claimed) {
+            running.add(senders.submit(() -> deliver(id, owner)));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return claimed.size();
+            } catch (ExecutionException e) {
+                LOG.error("score delivery crashed; the lease will expire and another attempt follow", e.getCause());
+            }
+        }
+        return claimed.size();
+    }
+
+    void deliver(UUID id, String owner) {
+        Delivery d = outbox.load(id, owner).orElse(null);
+        if (d == null) {
+            return; // settled or taken over meanwhile
+        }
+        if (d.platform() == null || d.userId() == null) {
+            outbox.failed(id, owner, d.platform() == null
+                    ? "the score has no resource link of a registered platform to go to"
+                    : "the score names no platform user (sub) to grade");
+            metrics.failed(0);
+            return;
+        }
+        try {
+            publisher.publish(d);
+            if (outbox.sent(id, owner)) {
+                metrics.sent(Duration.between(d.createdAt(), clock.instant()));
+            }
+        } catch (PlatformCallFailure f) {
+            if (f.retryable()) {
+                var next = outbox.retryLater(id, owner, d.attempts(), f.retryAfter().orElse(null), f.getMessage());
+                metrics.retried(f.status());
+                LOG.debugf("score %s: %s; retry at %s", id, f.getMessage(), next);
+            } else {
+                if (f.status() == 404 && d.lineItemUrl() == null && d.boundLineItemUrl() != null) {
+                    outbox.forgetLineItem(d.linkRowId()); // the column was deleted: a replay finds or creates anew
+                }
+                outbox.failed(id, owner, f.getMessage());
+                metrics.failed(f.status());
+                LOG.infof("score %s for %s failed: %s", id, d.userId(), f.getMessage());
+            }
+        } catch (RuntimeException e) {
+            outbox.retryLater(id, owner, d.attempts(), null, "unexpected error: " + e);
+            LOG.warnf(e, "score %s: unexpected error, will retry", id);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.ltipublisher.grades;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** JSON of the score API. */
+public final class ScoreDtos {
+
+    private ScoreDtos() {
+    }
+
+    /**
+     * A score as the content posts it (AGS §3.4 field names). {@code issuer}, {@code userId} (the LTI sub)
+     * and {@code resourceLinkId} (the platform's resource link id) only with an admin/service token; a
+     * launch token implies them. {@code clientId} and {@code deploymentId} are needed only when several
+     * registrations of one issuer (Canvas, Blackboard) have a link with that id.
+     */
+    @RegisterForReflection
+    public record ScoreSubmission(BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
+            String activityProgress, String gradingProgress, String timestamp, String issuer, String userId,
+            String resourceLinkId, String clientId, String deploymentId) {
+    }
+
+    @RegisterForReflection
+    public record Accepted(UUID id, String status) {
+    }
+
+    @RegisterForReflection
+    public record ScoreView(UUID id, String status, String issuer, String userId, UUID accountId, UUID resourceId,
+            UUID resourceLinkId, BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
+            String activityProgress, String gradingProgress, Instant timestamp, int attempts, Instant nextAttemptAt,
+            String lastError, Instant sentAt, Instant createdAt, String origin) {
+
+        static ScoreView of(Score s) {
+            return new ScoreView(s.id, s.status.name().toLowerCase(), s.platformIssuer, s.platformSubject, s.accountId,
+                    s.resourceId, s.resourceLinkId, s.scoreGiven, s.scoreMaximum, s.comment, s.activityProgress,
+                    s.gradingProgress, s.scoredAt, s.attempts, s.status == ScoreStatus.PENDING ? s.nextAttemptAt : null,
+                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase());
+        }
+    }
+}

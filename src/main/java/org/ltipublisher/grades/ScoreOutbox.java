@@ -1,0 +1,126 @@
+package org.ltipublisher.grades;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.ltipublisher.db.Sql;
+import org.ltipublisher.platform.PlatformTarget;
+
+/**
+ * The outbox's claims and outcomes, one autocommitted statement each. A claim takes due rows with
+ * {@code FOR UPDATE SKIP LOCKED} and stamps a lease, so replicas never take the same row and a row
+ * whose replica died is taken again once its lease expires. Outcomes are fenced by the lease owner: a
+ * replica that lost its lease cannot overwrite the new owner's result.
+ */
+@ApplicationScoped
+public class ScoreOutbox {
+
+    private final Sql sql;
+    private final GradesConfig config;
+    private final Clock clock;
+
+    public ScoreOutbox(Sql sql, GradesConfig config, Clock clock) {
+        this.sql = sql;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Claims up to {@code limit} due scores for {@code owner}. A score waits while an older score of the
+     * same user and link is still pending, so a platform always receives them in timestamp order.
+     */
+    public List<UUID> claim(String owner, int limit, Duration lease) {
+        Instant now = clock.instant();
+        return sql.list("""
+                update score s set lease_owner = ?, lease_expires_at = ?, attempts = s.attempts + 1
+                where s.id in (
+                    select c.id from score c
+                    where c.status = 'PENDING' and c.next_attempt_at <= ?
+                      and (c.lease_expires_at is null or c.lease_expires_at < ?)
+                      and not exists (select 1 from score o
+                          where o.account_id = c.account_id and o.resource_link_id = c.resource_link_id
+                            and o.status = 'PENDING' and o.scored_at < c.scored_at)
+                    order by c.next_attempt_at
+                    limit ?
+                    for update skip locked)
+                returning s.id
+                """, row -> row.getObject(1, UUID.class), owner, now.plus(lease), now, now, limit);
+    }
+
+    /** What sending the claimed score needs, or empty if the row is gone or another owner holds it. */
+    public Optional<Delivery> load(UUID scoreId, String owner) {
+        return sql.queryOne("""
+                select s.id, s.score_given, s.score_maximum, s.comment, s.activity_progress, s.grading_progress,
+                       s.scored_at, s.platform_subject, s.attempts, s.created_at,
+                       rl.id, rl.resource_link_id, rl.ags_lineitems_url, rl.ags_lineitem_url, rl.ags_scopes,
+                       p.id, p.title, p.max_grade, li.lineitem_url,
+                       r.id, r.issuer, r.client_id, r.access_token_url, r.token_audience
+                from score s
+                left join resource_link rl on rl.id = s.resource_link_id
+                left join deployment d on d.id = rl.deployment_id
+                left join registration r on r.id = d.registration_id
+                join published_resource p on p.id = s.resource_id
+                left join ags_line_item li on li.resource_link_id = rl.id
+                where s.id = ? and s.lease_owner = ? and s.status = 'PENDING'
+                """, row -> new Delivery(row.getObject(1, UUID.class), row.getBigDecimal(2), row.getBigDecimal(3),
+                row.getString(4), row.getString(5), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant(),
+                row.getString(8), row.getInt(9), row.getObject(10, OffsetDateTime.class).toInstant(),
+                row.getObject(11, UUID.class), row.getString(12), row.getString(13), row.getString(14),
+                row.getString(15), row.getObject(16, UUID.class), row.getString(17), row.getBigDecimal(18),
+                row.getString(19), row.getObject(20, UUID.class) == null ? null
+                        : new PlatformTarget(row.getObject(20, UUID.class), row.getString(21), row.getString(22),
+                                row.getString(23), row.getString(24))),
+                scoreId, owner);
+    }
+
+    public boolean sent(UUID scoreId, String owner) {
+        return sql.update("""
+                update score set status = 'SENT', sent_at = ?, last_error = null, lease_owner = null,
+                    lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'PENDING'
+                """, clock.instant(), scoreId, owner) == 1;
+    }
+
+    /** The platform refused the score for good: kept with its reason, replayable by an administrator. */
+    public boolean failed(UUID scoreId, String owner, String reason) {
+        return sql.update("""
+                update score set status = 'FAILED', last_error = ?, lease_owner = null, lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'PENDING'
+                """, reason, scoreId, owner) == 1;
+    }
+
+    /**
+     * A temporary failure: try again after exponential back-off (with jitter, so replicas do not retry in
+     * step), or exactly after the platform's Retry-After when it sent one.
+     */
+    public Instant retryLater(UUID scoreId, String owner, int attempts, Duration retryAfter, String reason) {
+        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
+        Duration backoff = config.retryBase().multipliedBy(factor);
+        if (backoff.compareTo(config.retryMax()) > 0) {
+            backoff = config.retryMax();
+        }
+        backoff = backoff.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, backoff.toMillis() / 5)));
+        if (retryAfter != null) {
+            backoff = retryAfter; // the platform said when (RFC 9110 §10.2.3); sooner would be refused again
+        }
+        Instant next = clock.instant().plus(backoff);
+        sql.update("""
+                update score set next_attempt_at = ?, last_error = ?, lease_owner = null, lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'PENDING'
+                """, next, reason, scoreId, owner);
+        return next;
+    }
+
+    /** Forgets a resource link's line item (the platform answered 404 for it), so the next send finds it anew. */
+    public void forgetLineItem(UUID linkRowId) {
+        sql.update("delete from ags_line_item where resource_link_id = ?", linkRowId);
+    }
+}

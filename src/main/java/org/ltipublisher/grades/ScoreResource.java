@@ -1,0 +1,102 @@
+package org.ltipublisher.grades;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.ltipublisher.content.HandOffService;
+import org.ltipublisher.grades.ScoreDtos.Accepted;
+import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
+import org.ltipublisher.grades.ScoreDtos.ScoreView;
+import org.ltipublisher.web.Rejection;
+
+import io.quarkus.security.identity.SecurityIdentity;
+
+@Path("/api/v1/scores")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Scores")
+public class ScoreResource {
+
+    private final ScoreService scores;
+    private final HandOffService handOffs;
+
+    @Inject
+    SecurityIdentity identity;
+
+    public ScoreResource(ScoreService scores, HandOffService handOffs) {
+        this.scores = scores;
+        this.handOffs = handOffs;
+    }
+
+    @POST
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report a score: bearer launch token (user and link implied) or admin token (body names "
+            + "issuer, userId, resourceLinkId). Answered 202; the score is sent to the platform later.")
+    public RestResponse<Accepted> post(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            ScoreSubmission submission) {
+        Score score = isAdmin() ? scores.acceptForPlatformUser(submission)
+                : scores.accept(handOffs.verify(HandOffService.bearer(authorization)), submission);
+        return RestResponse.ResponseBuilder.<Accepted>create(RestResponse.Status.ACCEPTED)
+                .location(URI.create("/api/v1/scores/" + score.id))
+                .entity(new Accepted(score.id, score.status.name().toLowerCase())).build();
+    }
+
+    @GET
+    @RolesAllowed("admin")
+    @Operation(summary = "Scores by outbox status (pending, sent, failed, superseded), newest first, with attempts and reason")
+    public List<ScoreView> list(@QueryParam("status") String status, @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw Rejection.badRequest("invalid_limit", "limit must be between 1 and 1000, not " + limit);
+        }
+        return scores.list(status, limit);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed("admin")
+    public ScoreView get(@PathParam("id") UUID id) {
+        return scores.get(id);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @RolesAllowed("admin")
+    @Operation(summary = "Send a failed score again (as a new score with a fresh timestamp)")
+    public RestResponse<Accepted> replay(@PathParam("id") UUID id) {
+        Score replayed = scores.replay(id);
+        return RestResponse.ResponseBuilder.<Accepted>create(RestResponse.Status.ACCEPTED)
+                .location(URI.create("/api/v1/scores/" + replayed.id))
+                .entity(new Accepted(replayed.id, replayed.status.name().toLowerCase())).build();
+    }
+
+    /**
+     * An admin JWT in the Authorization header? Authentication is lazy (quarkus.http.auth.proactive=false),
+     * so a launch token there fails it; that is not an error here, the launch token is checked next.
+     */
+    private boolean isAdmin() {
+        try {
+            return !identity.isAnonymous() && identity.hasRole("admin");
+        } catch (RuntimeException notAnAdminToken) {
+            return false;
+        }
+    }
+}

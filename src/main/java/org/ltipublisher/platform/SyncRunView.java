@@ -1,0 +1,14 @@
+package org.ltipublisher.platform;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The last run of one kind of sync for a resource, and when the next is due; {@code counts} is a JSON object. */
+@RegisterForReflection
+public record SyncRunView(String kind, UUID runId, Instant startedAt, Instant finishedAt, String result,
+        @JsonRawValue String counts, String message, Instant nextRunAt, String runningOn) {
+}

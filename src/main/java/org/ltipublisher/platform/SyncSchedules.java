@@ -1,0 +1,106 @@
+package org.ltipublisher.platform;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.ltipublisher.db.Sql;
+
+/**
+ * When each resource's grade and member syncs run, shared by all replicas: a replica claims a due
+ * schedule row with {@code FOR UPDATE SKIP LOCKED} and a lease, runs it, and sets the next time. A
+ * replica that dies mid-run leaves the row to be claimed again once the lease expires.
+ */
+@ApplicationScoped
+public class SyncSchedules {
+
+    /** A claimed run. */
+    public record Claim(UUID runId, UUID resourceId, SyncKind kind, String owner) {
+    }
+
+    private final Sql sql;
+    private final SyncConfig config;
+    private final Clock clock;
+
+    public SyncSchedules(Sql sql, SyncConfig config, Clock clock) {
+        this.sql = sql;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    private static String flag(SyncKind kind) {
+        return kind == SyncKind.GRADES ? "grade_sync" : "member_sync";
+    }
+
+    /**
+     * Claims the next due run of this kind, for a resource that still has the sync on; new resources
+     * get their first run one interval after they are first seen.
+     */
+    public Optional<Claim> claimNext(SyncKind kind, String owner, Duration interval) {
+        Instant now = clock.instant();
+        sql.update("insert into sync_schedule (resource_id, kind, next_run_at) select id, ?, ? from published_resource "
+                + "where " + flag(kind) + " and enabled on conflict do nothing", kind.name(), now.plus(interval));
+        Optional<UUID> resource = sql.queryOne("""
+                update sync_schedule s set lease_owner = ?, lease_expires_at = ?
+                where (s.resource_id, s.kind) = (
+                    select c.resource_id, c.kind from sync_schedule c join published_resource p on p.id = c.resource_id
+                    where c.kind = ? and c.next_run_at <= ? and (c.lease_expires_at is null or c.lease_expires_at < ?)
+                      and p.%s and p.enabled
+                    order by c.next_run_at limit 1
+                    for update of c skip locked)
+                returning s.resource_id
+                """.formatted(flag(kind)), row -> row.getObject(1, UUID.class), owner, now.plus(config.lease()),
+                kind.name(), now, now);
+        if (resource.isEmpty()) {
+            return Optional.empty();
+        }
+        UUID runId = UUID.randomUUID();
+        sql.update("insert into sync_run (id, resource_id, kind, owner, started_at, result) values (?, ?, ?, ?, ?, 'RUNNING')",
+                runId, resource.get(), kind.name(), owner, now);
+        return Optional.of(new Claim(runId, resource.get(), kind, owner));
+    }
+
+    /** Records the outcome and schedules the next run; fenced by the lease owner. */
+    public void finish(Claim claim, String result, String counts, String message, Duration interval) {
+        Instant now = clock.instant();
+        sql.update("update sync_run set finished_at = ?, result = ?, counts = ?, message = ? where id = ?", now, result,
+                counts, message, claim.runId());
+        sql.update("""
+                update sync_schedule set next_run_at = ?, lease_owner = null, lease_expires_at = null
+                where resource_id = ? and kind = ? and lease_owner = ?
+                """, now.plus(interval), claim.resourceId(), claim.kind().name(), claim.owner());
+    }
+
+    /** "Sync now": due at once (the next tick of any replica takes it), unless a run is under way. */
+    public void requestNow(UUID resourceId, SyncKind kind) {
+        sql.update("""
+                insert into sync_schedule (resource_id, kind, next_run_at) values (?, ?, ?)
+                on conflict (resource_id, kind) do update set next_run_at = excluded.next_run_at
+                """, resourceId, kind.name(), clock.instant());
+    }
+
+    public List<SyncRunView> status(UUID resourceId) {
+        return sql.list("""
+                select k.kind, r.id, r.started_at, r.finished_at, r.result, r.counts, r.message, s.next_run_at,
+                       case when s.lease_expires_at > now() then s.lease_owner end
+                from (values ('GRADES'), ('MEMBERS')) k(kind)
+                left join sync_schedule s on s.resource_id = ? and s.kind = k.kind
+                left join lateral (select * from sync_run x where x.resource_id = ? and x.kind = k.kind
+                                   order by x.started_at desc limit 1) r on true
+                order by k.kind
+                """, row -> new SyncRunView(row.getString(1).toLowerCase(), row.getObject(2, UUID.class),
+                instant(row.getObject(3, OffsetDateTime.class)), instant(row.getObject(4, OffsetDateTime.class)),
+                row.getString(5) == null ? null : row.getString(5).toLowerCase(), row.getString(6), row.getString(7),
+                instant(row.getObject(8, OffsetDateTime.class)), row.getString(9)), resourceId, resourceId);
+    }
+
+    private static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}
