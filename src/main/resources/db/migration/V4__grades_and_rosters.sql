@@ -44,6 +44,8 @@ create table sync_schedule (
     resource_id      uuid         not null references published_resource (id) on delete cascade,
     kind             varchar(16)  not null check (kind in ('GRADES', 'MEMBERS')),
     next_run_at      timestamptz  not null,
+    -- per-resource override of lti.grades.sync-interval / lti.roster.sync-interval
+    interval_minutes integer      check (interval_minutes between 1 and 10080),
     lease_owner      varchar(128),
     lease_expires_at timestamptz,
     primary key (resource_id, kind)

@@ -72,9 +72,11 @@ public class SyncSchedules {
         sql.update("update sync_run set finished_at = ?, result = ?, counts = ?, message = ? where id = ?", now, result,
                 counts, message, claim.runId());
         sql.update("""
-                update sync_schedule set next_run_at = ?, lease_owner = null, lease_expires_at = null
+                update sync_schedule
+                set next_run_at = ? + coalesce(interval_minutes * interval '1 minute', ? * interval '1 second'),
+                    lease_owner = null, lease_expires_at = null
                 where resource_id = ? and kind = ? and lease_owner = ?
-                """, now.plus(interval), claim.resourceId(), claim.kind().name(), claim.owner());
+                """, now, interval.toSeconds(), claim.resourceId(), claim.kind().name(), claim.owner());
     }
 
     /** "Sync now": due at once (the next tick of any replica takes it), unless a run is under way. */
@@ -85,10 +87,27 @@ public class SyncSchedules {
                 """, resourceId, kind.name(), clock.instant());
     }
 
+    /**
+     * Overrides the interval for one resource (null: back to the service-wide setting); the next run
+     * moves to one new interval after the last one.
+     */
+    public void setInterval(UUID resourceId, SyncKind kind, Integer minutes, Duration serviceDefault) {
+        Instant now = clock.instant();
+        sql.update("""
+                insert into sync_schedule (resource_id, kind, next_run_at, interval_minutes)
+                values (?, ?, ? + coalesce(? * interval '1 minute', ? * interval '1 second'), ?)
+                on conflict (resource_id, kind) do update set interval_minutes = excluded.interval_minutes,
+                    next_run_at = coalesce((select max(r.finished_at) from sync_run r
+                                            where r.resource_id = excluded.resource_id and r.kind = excluded.kind), ?)
+                                  + coalesce(excluded.interval_minutes * interval '1 minute', ? * interval '1 second')
+                """, resourceId, kind.name(), now, minutes, serviceDefault.toSeconds(), minutes, now,
+                serviceDefault.toSeconds());
+    }
+
     public List<SyncRunView> status(UUID resourceId) {
         return sql.list("""
                 select k.kind, r.id, r.started_at, r.finished_at, r.result, r.counts, r.message, s.next_run_at,
-                       case when s.lease_expires_at > now() then s.lease_owner end
+                       case when s.lease_expires_at > now() then s.lease_owner end, s.interval_minutes
                 from (values ('GRADES'), ('MEMBERS')) k(kind)
                 left join sync_schedule s on s.resource_id = ? and s.kind = k.kind
                 left join lateral (select * from sync_run x where x.resource_id = ? and x.kind = k.kind
@@ -97,7 +116,8 @@ public class SyncSchedules {
                 """, row -> new SyncRunView(row.getString(1).toLowerCase(), row.getObject(2, UUID.class),
                 instant(row.getObject(3, OffsetDateTime.class)), instant(row.getObject(4, OffsetDateTime.class)),
                 row.getString(5) == null ? null : row.getString(5).toLowerCase(), row.getString(6), row.getString(7),
-                instant(row.getObject(8, OffsetDateTime.class)), row.getString(9)), resourceId, resourceId);
+                instant(row.getObject(8, OffsetDateTime.class)), row.getString(9),
+                row.getObject(10) == null ? null : row.getInt(10)), resourceId, resourceId);
     }
 
     private static Instant instant(OffsetDateTime value) {

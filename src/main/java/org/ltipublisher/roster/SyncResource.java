@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.db.Sql;
+import org.ltipublisher.grades.GradesConfig;
 import org.ltipublisher.platform.SyncKind;
 import org.ltipublisher.platform.SyncRunView;
 import org.ltipublisher.platform.SyncSchedules;
@@ -37,17 +40,27 @@ public class SyncResource {
             String roles, String status, String source, Instant updatedAt) {
     }
 
+    /** {@code intervalMinutes}: 1 … 10080 (a week), or null for the service-wide interval. */
+    @RegisterForReflection
+    public record IntervalRequest(Integer intervalMinutes) {
+    }
+
     @RegisterForReflection
     public record SyncRequested(UUID resourceId, String kind, String status) {
     }
 
     private final SyncSchedules schedules;
     private final PublishedResourceService resources;
+    private final GradesConfig grades;
+    private final RosterConfig roster;
     private final Sql sql;
 
-    public SyncResource(SyncSchedules schedules, PublishedResourceService resources, Sql sql) {
+    public SyncResource(SyncSchedules schedules, PublishedResourceService resources, GradesConfig grades,
+            RosterConfig roster, Sql sql) {
         this.schedules = schedules;
         this.resources = resources;
+        this.grades = grades;
+        this.roster = roster;
         this.sql = sql;
     }
 
@@ -63,6 +76,28 @@ public class SyncResource {
     @Operation(summary = "Run the member sync now (on whichever replica ticks next)")
     public RestResponse<SyncRequested> syncMembers(@PathParam("id") UUID id) {
         return request(id, SyncKind.MEMBERS);
+    }
+
+    @PUT
+    @Path("/sync/{kind}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Override how often this resource's grade or member sync runs (null: the service-wide interval)")
+    public List<SyncRunView> setInterval(@PathParam("id") UUID id, @PathParam("kind") String kind,
+            IntervalRequest request) {
+        resource(id);
+        SyncKind syncKind = switch (kind) {
+            case "grades" -> SyncKind.GRADES;
+            case "members" -> SyncKind.MEMBERS;
+            default -> throw Rejection.notFound("unknown_sync", "no sync '" + kind + "': use grades or members");
+        };
+        Integer minutes = request == null ? null : request.intervalMinutes();
+        if (minutes != null && (minutes < 1 || minutes > 10_080)) {
+            throw Rejection.unprocessable("invalid_interval", "intervalMinutes must be between 1 and 10080 (a week), not "
+                    + minutes);
+        }
+        schedules.setInterval(id, syncKind, minutes,
+                syncKind == SyncKind.GRADES ? grades.syncInterval() : roster.syncInterval());
+        return schedules.status(id);
     }
 
     @GET

@@ -209,6 +209,24 @@ class MemberSyncTest extends WithPostgres {
     }
 
     @Test
+    void aResourceCanOverrideTheSyncInterval() {
+        Course c = course();
+        AdminApi.admin().body(Map.of("intervalMinutes", 0)).put("/api/v1/resources/" + c.res().id() + "/sync/members")
+                .then().statusCode(422).body("error", equalTo("invalid_interval"));
+        AdminApi.admin().body(Map.of("intervalMinutes", 5)).put("/api/v1/resources/" + c.res().id() + "/sync/roster")
+                .then().statusCode(404);
+        AdminApi.admin().body(Map.of("intervalMinutes", 7)).put("/api/v1/resources/" + c.res().id() + "/sync/members")
+                .then().statusCode(200).body("find { it.kind == 'members' }.intervalMinutes", equalTo(7));
+
+        Map<String, Object> run = syncMembers(c);
+
+        Instant finished = Instant.parse((String) run.get("finishedAt"));
+        Instant next = Instant.parse((String) run.get("nextRunAt"));
+        assertEquals(Duration.ofMinutes(7).toSeconds(), Duration.between(finished, next).toSeconds(), 2.0,
+                "next run one overridden interval after the last: " + run);
+    }
+
+    @Test
     void syncNowIsRefusedWhenMemberSyncIsOff() {
         Published res = AdminApi.publish("No sync", "auto", "auto");
         AdminApi.admin().post("/api/v1/resources/" + res.id() + "/sync/members").then().statusCode(409)
