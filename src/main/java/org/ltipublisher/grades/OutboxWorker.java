@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.ltipublisher.legacy.OutcomeTarget;
 import org.ltipublisher.platform.PlatformCallFailure;
 
 import io.quarkus.scheduler.Scheduled;
@@ -31,6 +33,7 @@ public class OutboxWorker {
 
     private final ScoreOutbox outbox;
     private final AgsScorePublisher publisher;
+    private final BasicOutcomesPublisher basicOutcomes;
     private final GradesConfig config;
     private final GradesMetrics metrics;
     private final Clock clock;
@@ -38,10 +41,11 @@ public class OutboxWorker {
     /** This replica's name in lease_owner: host/pid plus a random part, unique per process start. */
     private final String owner;
 
-    public OutboxWorker(ScoreOutbox outbox, AgsScorePublisher publisher, GradesConfig config, GradesMetrics metrics,
-            Clock clock) {
+    public OutboxWorker(ScoreOutbox outbox, AgsScorePublisher publisher, BasicOutcomesPublisher basicOutcomes,
+            GradesConfig config, GradesMetrics metrics, Clock clock) {
         this.outbox = outbox;
         this.publisher = publisher;
+        this.basicOutcomes = basicOutcomes;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -93,15 +97,21 @@ public class OutboxWorker {
         if (d == null) {
             return; // settled or taken over meanwhile
         }
-        if (d.platform() == null || d.userId() == null) {
-            outbox.failed(id, owner, d.platform() == null
-                    ? "the score has no resource link of a registered platform to go to"
-                    : "the score names no platform user (sub) to grade");
+        // a link of an LTI 1.1 consumer has no registered platform: its scores go back as Basic Outcomes
+        Optional<OutcomeTarget> outcomeTarget = d.platform() == null ? basicOutcomes.target(d) : Optional.empty();
+        if ((d.platform() == null && outcomeTarget.isEmpty()) || d.userId() == null) {
+            outbox.failed(id, owner, d.userId() == null ? "the score names no platform user (sub) to grade"
+                    : "the score's resource link has neither a registered platform (AGS) nor an LTI 1.1 outcome "
+                            + "service (lis_outcome_service_url) to go to");
             metrics.failed(0);
             return;
         }
         try {
-            publisher.publish(d);
+            if (outcomeTarget.isPresent()) {
+                basicOutcomes.publish(outcomeTarget.get(), d);
+            } else {
+                publisher.publish(d);
+            }
             if (outbox.sent(id, owner)) {
                 metrics.sent(Duration.between(d.createdAt(), clock.instant()));
             }

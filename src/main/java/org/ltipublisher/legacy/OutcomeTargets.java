@@ -67,6 +67,17 @@ public class OutcomeTargets {
                 """, OutcomeTargets::map, Lti11Identity.ISSUER_PREFIX, accountId, resourceLinkRowId);
     }
 
+    /**
+     * The target of one LTI 1.1 user on one resource link (unique per link and user): what the grades
+     * outbox asks for a score whose link belongs to a consumer.
+     */
+    @Transactional
+    public Optional<OutcomeTarget> forUser(UUID resourceLinkRowId, String ltiUserId) {
+        return sql.queryOne("select " + COLUMNS + " from lti11_outcome_target t "
+                + "where t.resource_link_id = ? and t.lti_user_id = ?", OutcomeTargets::map, resourceLinkRowId,
+                ltiUserId);
+    }
+
     @Transactional
     public List<OutcomeTarget> forConsumer(UUID consumerId) {
         List<OutcomeTarget> targets = new ArrayList<>();
