@@ -28,6 +28,7 @@ import org.ltipublisher.testing.AdminApi.Registered;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
 import org.ltipublisher.testing.LtiBrowser.PlatformForm;
+import org.ltipublisher.testing.PlatformServices;
 import org.ltipublisher.testing.PlatformSimulator;
 
 import io.restassured.RestAssured;
@@ -36,8 +37,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Two processes of the packaged service on one PostgreSQL, as two pods behind an ingress without
- * sticky sessions: a login on one replica is finished on the other, and a key rotated on one is served
- * by both.
+ * sticky sessions: a login on one replica is finished on the other, a key rotated on one is served by
+ * both, and the score outbox is drained by both with every score sent exactly once.
  */
 class TwoReplicasIT {
 
@@ -106,6 +107,58 @@ class TwoReplicasIT {
         String afterB = jwks(replicaB);
         assertNotEquals(before, afterA, "rotation publishes a new next key");
         assertEquals(afterA, afterB, "both replicas serve the same JWKS at once");
+    }
+
+    @Test
+    void scoresPostedToBothReplicasAreDeliveredByBothExactlyOnce() throws Exception {
+        PlatformServices services = new PlatformServices(platform, replicaA + "/.well-known/jwks.json");
+        Registered registration = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
+        Published problem = AdminApi.publish(Map.of("title", "Scored on two pods", "kind", "problem", "maxGrade", 10,
+                "studentProvisioning", "auto", "teacherProvisioning", "auto"));
+        // scores of one learner on one link go out one at a time, in order: many learners make the load
+        List<String> tokens = new ArrayList<>();
+        for (int learner = 0; learner < 30; learner++) {
+            Response launch = new LtiBrowser(replicaA).launch(platform, registration, problem.launchUrl(),
+                    LaunchSpec.resourceLink(registration.issuer(), registration.clientId(), "dep-1", problem.launchUrl(),
+                            "scorer-" + UUID.randomUUID()));
+            assertEquals(303, launch.statusCode(), launch.asString());
+            String location = launch.header("Location");
+            tokens.add(java.net.URLDecoder.decode(location.substring(location.indexOf("launch_token=") + 13),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String run = "run-" + UUID.randomUUID() + "-";
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            given().baseUri(i % 2 == 0 ? replicaA : replicaB).port(-1).auth().oauth2(tokens.get(i % tokens.size()))
+                    .contentType("application/json").body(Map.of("scoreGiven", i % 11, "scoreMaximum", 10,
+                            "comment", run + i, "activityProgress", "Completed", "gradingProgress", "FullyGraded"))
+                    .post("/api/v1/scores").then().statusCode(202);
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (received(services, run).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        List<String> comments = received(services, run);
+        assertEquals(count, comments.size(), "every score arrived, none twice: " + comments.size());
+        assertEquals(count, comments.stream().distinct().count(), "no score arrived twice");
+        double sentByA = scoresSent(replicaA);
+        double sentByB = scoresSent(replicaB);
+        assertEquals(count, sentByA + sentByB, 0.0, "the two replicas together sent each score once");
+        assertTrue(sentByA > 0 && sentByB > 0, "both replicas took a share: A=" + sentByA + " B=" + sentByB);
+        System.out.printf("two replicas delivered %d scores: A sent %.0f, B sent %.0f%n", count, sentByA, sentByB);
+    }
+
+    private static List<String> received(PlatformServices services, String run) {
+        return services.scores().stream().map(s -> s.body().path("comment").asText())
+                .filter(c -> c.startsWith(run)).toList();
+    }
+
+    /** lti_grades_scores_sent_total from the replica's Prometheus endpoint. */
+    private static double scoresSent(String replica) {
+        String metrics = given().baseUri(replica).port(-1).get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("lti_grades_scores_sent_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static String jwks(String replica) {
