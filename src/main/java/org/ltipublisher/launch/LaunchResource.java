@@ -78,9 +78,11 @@ public class LaunchResource {
         LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
                 name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo),
                 storageProof);
-        LaunchOutcome outcome = launches.launch(request);
-        Response.ResponseBuilder response = render(outcome);
-        launches.stateOf(request).ifPresent(s -> response.header("Set-Cookie", states.expiredCookie(s)));
+        LaunchService.LaunchResult result = launches.launch(request);
+        Response.ResponseBuilder response = render(result.outcome());
+        if (result.state() != null) {
+            response.header("Set-Cookie", states.expiredCookie(result.state()));
+        }
         return response.build();
     }
 

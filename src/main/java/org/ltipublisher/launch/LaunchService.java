@@ -88,49 +88,48 @@ public class LaunchService {
             Function<String, String> cookies, String baseUrl, String storageProof) {
     }
 
+    /** A launch's outcome and the login state it finished (null when the state is not settled yet). */
+    public record LaunchResult(LaunchOutcome outcome, LoginState state) {
+    }
+
     @Transactional
-    public LaunchOutcome launch(LaunchRequest request) {
+    public LaunchResult launch(LaunchRequest request) {
         Instant started = clock.instant();
         try {
-            LaunchOutcome outcome = doLaunch(request);
-            metrics.launchSucceeded(switch (outcome) {
+            LaunchResult result = settle(request);
+            metrics.launchSucceeded(switch (result.outcome()) {
                 case LaunchOutcome.Redirect r -> "launched";
                 case LaunchOutcome.SelectContent c -> "content_selection";
                 case LaunchOutcome.ReadPlatformStorage r -> "platform_storage";
                 case LaunchOutcome.ChooseAccount c -> "account_choice";
             },
                     Duration.between(started, clock.instant()));
-            return outcome;
+            return result;
         } catch (Rejection rejection) {
             metrics.launchRejected(rejection.code(), Duration.between(started, clock.instant()));
             throw rejection;
         }
     }
 
-    /** The state cookie to clear after the launch, if the state was readable. */
-    public Optional<LoginState> stateOf(LaunchRequest request) {
-        try {
-            return Optional.of(states.verify(request.state(), request.cookies(), request.storageProof()));
-        } catch (Rejection e) {
-            return Optional.empty();
-        }
-    }
-
-    private LaunchOutcome doLaunch(LaunchRequest request) {
+    /** The state is read (signature checked) once per launch and handed on. */
+    private LaunchResult settle(LaunchRequest request) {
         if (request.error() != null) {
             // OIDC Core §3.1.2.6: the platform refused to authenticate (e.g. login_required)
             throw Rejection.badRequest("platform_error", "the platform refused the login: " + request.error()
                     + (request.errorDescription() == null ? "" : " (" + request.errorDescription() + ")"));
         }
-        Optional<LoginState> awaiting = states.awaitingStorageProof(request.state(), request.cookies(),
-                request.storageProof());
-        if (awaiting.isPresent()) {
+        LoginState read = states.read(request.state());
+        if (states.awaitsStorageProof(read, request.cookies(), request.storageProof())) {
             // no cookie came back, but the login stored its secret in the platform: read it back first (§13.3)
-            LoginState.PlatformStorage storage = awaiting.get().storage();
-            return new LaunchOutcome.ReadPlatformStorage(storage.target(), storage.origin(), awaiting.get().storageKey(),
-                    request.idToken(), request.state());
+            LoginState.PlatformStorage storage = read.storage();
+            return new LaunchResult(new LaunchOutcome.ReadPlatformStorage(storage.target(), storage.origin(),
+                    read.storageKey(), request.idToken(), request.state()), null);
         }
-        LoginState state = states.verify(request.state(), request.cookies(), request.storageProof());
+        LoginState state = states.verify(read, request.cookies(), request.storageProof());
+        return new LaunchResult(doLaunch(request, state), state);
+    }
+
+    private LaunchOutcome doLaunch(LaunchRequest request, LoginState state) {
         Registration registration = registrations.find(state.registrationId())
                 .filter(Registration::hasPlatformDetails)
                 .orElseThrow(() -> Rejection.badRequest("unknown_registration",

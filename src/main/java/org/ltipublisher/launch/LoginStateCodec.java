@@ -96,9 +96,8 @@ public class LoginStateCodec {
      * The state, verified: our signature, not expired, and the browser presenting it is the one that
      * started the login. {@code cookieLookup} returns the value of a request cookie by name.
      */
-    public LoginState verify(String stateToken, java.util.function.Function<String, String> cookieLookup,
+    public LoginState verify(LoginState state, java.util.function.Function<String, String> cookieLookup,
             String storageProof) {
-        LoginState state = parse(stateToken);
         String bound = cookieLookup.apply(COOKIE_PREFIX + state.id());
         if (bound != null && !bound.isEmpty()) {
             if (!bound.equals(state.id())) {
@@ -125,13 +124,11 @@ public class LoginStateCodec {
      * The state of a launch that has neither cookie nor storage proof yet but whose login used platform
      * storage: the launch page must read the secret back first. Empty otherwise.
      */
-    public java.util.Optional<LoginState> awaitingStorageProof(String stateToken,
-            java.util.function.Function<String, String> cookieLookup, String storageProof) {
-        LoginState state = parse(stateToken);
+    public boolean awaitsStorageProof(LoginState state, java.util.function.Function<String, String> cookieLookup,
+            String storageProof) {
         String bound = cookieLookup.apply(COOKIE_PREFIX + state.id());
         boolean noProof = storageProof == null || storageProof.isBlank();
-        return state.storage() != null && (bound == null || bound.isEmpty()) && noProof
-                ? java.util.Optional.of(state) : java.util.Optional.empty();
+        return state.storage() != null && (bound == null || bound.isEmpty()) && noProof;
     }
 
     /** The login initiation again, for a top-level window where cookies are first-party. */
@@ -154,7 +151,8 @@ public class LoginStateCodec {
         return url.toString();
     }
 
-    private LoginState parse(String stateToken) {
+    /** The state as this tool signed it (signature and expiry checked; the browser binding is {@link #verify}'s). */
+    public LoginState read(String stateToken) {
         if (stateToken == null || stateToken.isBlank()) {
             throw Rejection.badRequest("missing_state", "the launch carried no state parameter");
         }
