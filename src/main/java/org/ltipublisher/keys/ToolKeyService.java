@@ -4,6 +4,8 @@ import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -115,20 +118,19 @@ public class ToolKeyService {
     /** The JWKS document ({@code {"keys": [...]}}) with public parts only. */
     @Transactional
     public String jwksJson() {
-        StringBuilder json = new StringBuilder("{\"keys\":[");
-        boolean first = true;
+        List<JsonWebKey> published = new ArrayList<>();
         for (ToolKey key : keys.published(clock.instant().minus(config.keys().retiredOverlap()))) {
-            if (!first) {
-                json.append(',');
+            try {
+                published.add(JsonWebKey.Factory.newJwk(key.publicJwk));
+            } catch (JoseException e) {
+                throw new IllegalStateException("stored public key " + key.kid + " is not a valid JWK", e);
             }
-            json.append(key.publicJwk);
-            first = false;
         }
-        return json.append("]}").toString();
+        return new JsonWebKeySet(published).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
     @Transactional
-    public java.util.List<KeyView> list() {
+    public List<KeyView> list() {
         return keys.listAll().stream().map(KeyView::of).toList();
     }
 
