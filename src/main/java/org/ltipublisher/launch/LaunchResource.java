@@ -1,6 +1,5 @@
 package org.ltipublisher.launch;
 
-import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -17,6 +16,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.ltipublisher.deeplinking.ContentSelection;
 import org.ltipublisher.deeplinking.DeepLinkingResource;
 import org.ltipublisher.web.PublicUrl;
+import org.ltipublisher.web.RequestCookies;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -74,9 +74,8 @@ public class LaunchResource {
 
     private Response receive(String idToken, String state, String error, String errorDescription,
             String storageProof) {
-        Map<String, Cookie> cookies = headers.getCookies();
         LaunchService.LaunchRequest request = new LaunchService.LaunchRequest(idToken, state, error, errorDescription,
-                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo),
+                RequestCookies.of(headers), publicUrl.base(uriInfo),
                 storageProof);
         LaunchService.LaunchResult result = launches.launch(request);
         Response.ResponseBuilder response = render(result.outcome());
@@ -92,9 +91,8 @@ public class LaunchResource {
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
             @RestForm String password) {
-        Map<String, Cookie> cookies = headers.getCookies();
         return render(launches.completeChoice(new LaunchService.AccountChoice(pending, action, username, password,
-                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo))))
+                RequestCookies.of(headers), publicUrl.base(uriInfo))))
                 .build();
     }
 

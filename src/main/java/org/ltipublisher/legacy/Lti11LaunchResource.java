@@ -3,7 +3,6 @@ package org.ltipublisher.legacy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -11,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.ltipublisher.launch.LaunchOutcome;
 import org.ltipublisher.legacy.Lti11LaunchValidator.Lti11Request;
 import org.ltipublisher.web.PublicUrl;
+import org.ltipublisher.web.RequestCookies;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.qute.Location;
@@ -79,9 +78,8 @@ public class Lti11LaunchResource {
         } catch (IllegalArgumentException e) {
             throw Rejection.badRequest("malformed_request", "the launch's parameters cannot be read: " + e.getMessage());
         }
-        Map<String, Cookie> cookies = headers.getCookies();
         LaunchOutcome outcome = launches.launch(new Lti11Request("POST", url, params), id,
-                name -> cookies.containsKey(name) ? cookies.get(name).getValue() : null, publicUrl.base(uriInfo));
+                RequestCookies.of(headers), publicUrl.base(uriInfo));
         return switch (outcome) {
             case LaunchOutcome.Redirect redirect -> Response.seeOther(redirect.location()).build();
             case LaunchOutcome.ChooseAccount choice -> Response.ok(account.data("choice", choice))
