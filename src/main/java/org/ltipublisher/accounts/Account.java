@@ -40,6 +40,11 @@ public class Account {
     public Instant createdAt;
 
     public String displayName() {
+        return displayName(username, givenName, familyName, fullName);
+    }
+
+    /** The full name, else given + family name, else the username. */
+    public static String displayName(String username, String givenName, String familyName, String fullName) {
         if (fullName != null && !fullName.isBlank()) {
             return fullName;
         }

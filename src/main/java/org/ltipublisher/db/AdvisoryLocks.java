@@ -1,25 +1,23 @@
 package org.ltipublisher.db;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 /**
- * Transaction-scoped PostgreSQL advisory locks: replicas that start or rotate keys at the same
- * moment take turns instead of both doing the work.
+ * PostgreSQL transaction-level advisory locks: replicas (and threads) take turns on a named piece of work
+ * without a lock table. Plain JDBC: a Hibernate native query resolves the void result type by throwing
+ * and catching an exception on every call.
  */
 @ApplicationScoped
 public class AdvisoryLocks {
 
-    private final EntityManager em;
+    private final Sql sql;
 
-    public AdvisoryLocks(EntityManager em) {
-        this.em = em;
+    public AdvisoryLocks(Sql sql) {
+        this.sql = sql;
     }
 
     /** Blocks until this transaction holds the lock named {@code name}; released at commit or rollback. */
     public void lockForTransaction(String name) {
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:name, 0))")
-                .setParameter("name", name)
-                .getSingleResult();
+        sql.queryOne("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", row -> row.getInt(1), name);
     }
 }

@@ -48,6 +48,7 @@ public class LaunchService {
     private final RegistrationService registrations;
     private final PublishedResourceService resources;
     private final NonceStore nonces;
+    private final ReturningUserLaunch returningUsers;
     private final PlacementService placements;
     private final AccountService accounts;
     private final ToolSession session;
@@ -61,7 +62,8 @@ public class LaunchService {
     private final Clock clock;
 
     public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
-            PublishedResourceService resources, NonceStore nonces, PlacementService placements,
+            PublishedResourceService resources, NonceStore nonces, ReturningUserLaunch returningUsers,
+            PlacementService placements,
             AccountService accounts, ToolSession session, PendingLaunchCodec pendings, HandOffService handOffs,
             LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection, EntityManager em,
             LtiConfig config, Clock clock) {
@@ -70,6 +72,7 @@ public class LaunchService {
         this.registrations = registrations;
         this.resources = resources;
         this.nonces = nonces;
+        this.returningUsers = returningUsers;
         this.placements = placements;
         this.accounts = accounts;
         this.session = session;
@@ -148,29 +151,38 @@ public class LaunchService {
         RoleClass roleClass = LtiRoles.classify(launch.roles());
 
         // everything is valid: from here on the launch is written, in this one transaction
+        String roles = String.join(" ", launch.roles());
+        if (deployment.isPresent() && launch.lti1p1() == null) {
+            Optional<ReturningUserLaunch.Recorded> recorded = returningUsers.record(launch.nonce(), nonceExpiry(launch),
+                    launch.user(), placement(launch, deployment.get().id, resource.id), roleClass, roles);
+            if (recorded.isPresent()) {
+                ReturningUserLaunch.Recorded r = recorded.get();
+                return handOff(r.account(), resource, r.contextRowId(), r.resourceLinkRowId(), roleClass, launch,
+                        request.baseUrl());
+            }
+        }
         nonces.consume(launch.nonce(), nonceExpiry(launch));
         Deployment dep = recordDeployment(registration, deployment, launch);
         PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
-        String roles = String.join(" ", launch.roles());
         // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
         lti1p1Migration.carryOver(launch);
         Optional<AccountSummary> linked = accounts.findLinked(launch.user());
         if (linked.isPresent()) {
             return enterContent(linked.get(), resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
-                    request.baseUrl(), null);
+                    request.baseUrl());
         }
         ProvisioningMode mode = resource.provisioningFor(roleClass);
         switch (mode) {
             case AUTO, ANONYMOUS -> {
                 AccountSummary created = accounts.createAndLink(launch.user(), mode == ProvisioningMode.ANONYMOUS);
                 return enterContent(created, resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
-                        request.baseUrl(), null);
+                        request.baseUrl());
             }
             default -> {
                 return accountChoice(launch, request, new PendingLaunch(launch.user(), mode, resource.id,
                         ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null),
                         account -> enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(),
-                                roleClass, launch, request.baseUrl(), null));
+                                roleClass, launch, request.baseUrl()));
             }
         }
     }
@@ -287,13 +299,19 @@ public class LaunchService {
     }
 
     private LaunchOutcome enterContent(AccountSummary account, PublishedResource resource, UUID contextRowId,
-            UUID linkRowId, RoleClass roleClass, LtiLaunch launch, String baseUrl, jakarta.ws.rs.core.NewCookie cookie) {
+            UUID linkRowId, RoleClass roleClass, LtiLaunch launch, String baseUrl) {
         placements.enrol(account.id(), resource.id, contextRowId, roleClass, String.join(" ", launch.roles()));
+        return handOff(account, resource, contextRowId, linkRowId, roleClass, launch, baseUrl);
+    }
+
+    /** The enrolled account goes to the content with a hand-off token. */
+    private LaunchOutcome.Redirect handOff(AccountSummary account, PublishedResource resource, UUID contextRowId,
+            UUID linkRowId, RoleClass roleClass, LtiLaunch launch, String baseUrl) {
         HandOff handOff = new HandOff(account.id(), account.username(), account.displayName(), resource.id, linkRowId,
                 contextRowId, roleClass, launch.roles(), launch.issuer(), launch.user().subject());
         LOG.debugf("launch ok: platform=%s sub=%s account=%s resource=%s role=%s", launch.issuer(),
                 launch.user().subject(), account.username(), resource.id, roleClass);
-        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, baseUrl), cookie);
+        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, baseUrl), null);
     }
 
     private LaunchOutcome.ChooseAccount choice(PendingLaunch pending, String signedInAs, String error, String username) {

@@ -30,9 +30,13 @@ public class NonceStore {
         int inserted = sql.update("insert into lti_nonce (value, expires_at) values (?, ?) on conflict do nothing",
                 nonce, keepUntil);
         if (inserted == 0) {
-            throw Rejection.badRequest("nonce_used", "nonce already used: this launch was replayed; "
-                    + "start it again from the platform");
+            throw replayed();
         }
+    }
+
+    static Rejection replayed() {
+        return Rejection.badRequest("nonce_used", "nonce already used: this launch was replayed; "
+                + "start it again from the platform");
     }
 
     /** Expired nonces can no longer be replayed (their id_token and state are expired too). */

@@ -123,6 +123,54 @@ class LaunchFlowTest extends WithPostgres {
         assertEquals(1, DbCounts.scalar(db, "select count(*) from enrolment where account_id = ?::uuid", first));
     }
 
+    /**
+     * A returning user's launch is written by one statement (ReturningUserLaunch): every row the general
+     * path writes must come out the same, including a launch without a context.
+     */
+    @Test
+    void returningUserLaunchRefreshesContextLinkEnrolmentAndProfile() {
+        Registered reg = register();
+        Published res = AdminApi.publish("Statistics", "auto", "auto");
+        String sub = "returning-" + UUID.randomUUID();
+        assertEquals(303, new LtiBrowser().launch(platform, reg, res.launchUrl(), spec(reg, res, sub)).statusCode());
+        String account = DbCounts.text(db, "select account_id::text from platform_user where subject = ?", sub);
+        String firstSeen = DbCounts.text(db, "select last_launch_at::text from platform_user where subject = ?", sub);
+
+        Response again = new LtiBrowser().launch(platform, reg, res.launchUrl(), spec(reg, res, sub)
+                .roles("http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor")
+                .lti("context", Map.of("id", "course-1", "label", "ALG102", "title", "Algebra 102"))
+                .lti("resource_link", Map.of("id", "rl-1", "title", "Week 2"))
+                .claim("name", "Ada King").without("email"));
+
+        assertEquals(303, again.statusCode(), again.asString());
+        assertTrue(again.header("Location").contains("launch_token="), again.header("Location"));
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from platform_user where subject = ?", sub));
+        assertTrue(DbCounts.text(db, "select last_launch_at::text from platform_user where subject = ?", sub)
+                .compareTo(firstSeen) > 0);
+        // the profile takes what the platform sent and keeps what it left out
+        assertEquals("Ada King", DbCounts.text(db, "select full_name from account where id = ?::uuid", account));
+        assertEquals(sub + "@example.edu", DbCounts.text(db, "select email from account where id = ?::uuid", account));
+        String context = DbCounts.text(db, "select e.context_id::text from enrolment e where e.account_id = ?::uuid",
+                account);
+        assertEquals("Algebra 102", DbCounts.text(db, "select title from lti_context where id = ?::uuid", context));
+        assertEquals("ALG102", DbCounts.text(db, "select label from lti_context where id = ?::uuid", context));
+        assertEquals("Week 2", DbCounts.text(db, "select l.title from resource_link l where l.context_id = ?::uuid "
+                + "and l.resource_id = ?::uuid", context, res.id().toString()));
+        assertEquals("INSTRUCTOR", DbCounts.text(db, "select role_class from enrolment where account_id = ?::uuid",
+                account));
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from enrolment where account_id = ?::uuid", account));
+
+        // without a context: a context-less enrolment and link, next to the course one
+        Response noContext = new LtiBrowser().launch(platform, reg, res.launchUrl(), spec(reg, res, sub)
+                .withoutLti("context").lti("resource_link", Map.of("id", "rl-solo-" + sub)));
+        assertEquals(303, noContext.statusCode(), noContext.asString());
+        assertEquals(2, DbCounts.scalar(db, "select count(*) from enrolment where account_id = ?::uuid", account));
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from enrolment where account_id = ?::uuid "
+                + "and context_id is null", account));
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from resource_link where resource_link_id = ? "
+                + "and context_id is null", "rl-solo-" + sub));
+    }
+
     @Test
     void anonymousModeStoresNoPersonalData() {
         Registered reg = register();

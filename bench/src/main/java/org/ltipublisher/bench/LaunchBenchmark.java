@@ -110,6 +110,7 @@ public final class LaunchBenchmark {
             return;
         }
         double svc0 = ProcessCpu.seconds(servicePid);
+        Map<String, Double> threads0 = ProcessCpu.byThreadGroup(servicePid);
         double pg0 = ProcessCpu.treeSeconds(postmaster);
         double gen0 = ProcessCpu.seconds(ProcessHandle.current().pid());
         long[] latencies = new long[launches];
@@ -140,6 +141,11 @@ public final class LaunchBenchmark {
         System.out.printf("%-22s %6d %8d %10.0f %7.2f %7.2f %7.2f %12.3f %12.3f %12.3f%n", name, concurrency, launches,
                 launches / seconds, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), svc * 1000 / launches,
                 pg * 1000 / launches, gen * 1000 / launches);
+        Map<String, Double> threads = ProcessCpu.byThreadGroup(servicePid);
+        System.out.printf("%22s service ms CPU/launch by thread: %s%n", "", threads.entrySet().stream()
+                .map(e -> String.format("%s %.3f", e.getKey(),
+                        (e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)) * 1000 / launches))
+                .collect(Collectors.joining(", ")));
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * CPU time and memory of processes, read from /proc (Linux): on a 2-core machine the load generator
@@ -47,6 +49,46 @@ final class ProcessCpu {
         return total;
     }
 
+    /**
+     * A JVM's CPU by thread group (event loop, request workers, GC, JIT compilers, other), in seconds:
+     * it shows whether time goes to request handling or to the JVM's own upkeep.
+     */
+    static Map<String, Double> byThreadGroup(long pid) {
+        Map<String, Double> groups = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String name;
+                long[] fields;
+                try {
+                    name = Files.readString(task.resolve("comm")).trim();
+                    fields = parse(Files.readString(task.resolve("stat")));
+                } catch (IOException threadEnded) {
+                    continue;
+                }
+                groups.merge(threadGroup(name), (fields[0] + fields[1]) / TICKS_PER_SECOND, Double::sum);
+            }
+        } catch (IOException e) {
+            return groups;
+        }
+        return groups;
+    }
+
+    private static String threadGroup(String name) {
+        if (name.startsWith("vert.x-eventloo")) {
+            return "event loop";
+        }
+        if (name.startsWith("executor-thread")) {
+            return "workers";
+        }
+        if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+            return "GC";
+        }
+        if (name.contains("CompilerThre")) {
+            return "JIT";
+        }
+        return "other";
+    }
+
     /** VmRSS in MiB. */
     static double rssMiB(long pid) {
         try {
@@ -63,12 +105,14 @@ final class ProcessCpu {
 
     /** utime, stime, cutime, cstime, ppid — fields 14–17 and 4 of /proc/pid/stat (proc(5)). */
     private static long[] stat(long pid) {
-        String stat;
         try {
-            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static long[] parse(String stat) {
         // the command name (field 2) may contain spaces; fields after it are counted from its ')'
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] { Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
