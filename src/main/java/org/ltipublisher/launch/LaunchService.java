@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
 import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.accounts.AccountService;
@@ -34,9 +36,10 @@ import org.ltipublisher.resources.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**
- * A resource link launch from state and id_token to the content: validate everything first, then
- * write in one transaction (nonce, context, link, account, enrolment). Any rejection rolls the whole
- * transaction back, so a refused launch stores nothing and leaves its nonce unused.
+ * A resource link launch from state and id_token to the content: validate everything first (reads only),
+ * then write. A returning user's launch is one statement, atomic on its own ({@link ReturningUserLaunch});
+ * any other launch writes in one transaction (nonce, context, link, account, enrolment). Any rejection rolls
+ * the writes back, so a refused launch stores nothing and leaves its nonce unused.
  */
 @ApplicationScoped
 public class LaunchService {
@@ -95,7 +98,7 @@ public class LaunchService {
     public record LaunchResult(LaunchOutcome outcome, LoginState state) {
     }
 
-    @Transactional
+    /** Not one transaction: reads come from caches or short read transactions, writes are scoped below. */
     public LaunchResult launch(LaunchRequest request) {
         Instant started = clock.instant();
         try {
@@ -145,22 +148,31 @@ public class LaunchService {
                     + "' or let the registration add unknown deployments");
         }
         if (launch.isDeepLinking()) {
-            return deepLinking(launch, registration, deployment, request);
+            return QuarkusTransaction.requiringNew().call(() -> deepLinking(launch, registration, deployment, request));
         }
         PublishedResource resource = resolveResource(launch, request.baseUrl());
         RoleClass roleClass = LtiRoles.classify(launch.roles());
 
-        // everything is valid: from here on the launch is written, in this one transaction
-        String roles = String.join(" ", launch.roles());
+        // everything is valid: from here on the launch is written
         if (deployment.isPresent() && launch.lti1p1() == null) {
+            // autocommit: one statement needs no BEGIN/COMMIT round trips
             Optional<ReturningUserLaunch.Recorded> recorded = returningUsers.record(launch.nonce(), nonceExpiry(launch),
-                    launch.user(), placement(launch, deployment.get().id, resource.id), roleClass, roles);
+                    launch.user(), placement(launch, deployment.get().id, resource.id), roleClass,
+                    String.join(" ", launch.roles()));
             if (recorded.isPresent()) {
                 ReturningUserLaunch.Recorded r = recorded.get();
                 return handOff(r.account(), resource, r.contextRowId(), r.resourceLinkRowId(), roleClass, launch,
                         request.baseUrl());
             }
         }
+        return QuarkusTransaction.requiringNew()
+                .call(() -> firstLaunch(request, registration, deployment, launch, resource, roleClass));
+    }
+
+    /** A launch that may add a deployment, carry over an LTI 1.1 account, or create or choose an account. */
+    private LaunchOutcome firstLaunch(LaunchRequest request, Registration registration,
+            Optional<Deployment> deployment, LtiLaunch launch, PublishedResource resource, RoleClass roleClass) {
+        String roles = String.join(" ", launch.roles());
         nonces.consume(launch.nonce(), nonceExpiry(launch));
         Deployment dep = recordDeployment(registration, deployment, launch);
         PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));

@@ -199,14 +199,15 @@ public class RegistrationService {
         return candidates.get(0);
     }
 
-    @Transactional
+    /** Cached: a launch finds its registration without starting a transaction. */
     public Optional<Registration> find(UUID id) {
-        return byId.get(id, () -> registrations.findByIdOptional(id));
+        return byId.get(id, () -> QuarkusTransaction.joiningExisting().call(() -> registrations.findByIdOptional(id)));
     }
 
     /** The listed deployment, or empty when the platform uses a deployment id this registration does not list. */
     public Optional<Deployment> findDeployment(UUID registrationId, String deploymentId) {
-        return byDeployment.get(registrationId + "\n" + deploymentId, () -> deployments.find(registrationId, deploymentId));
+        return byDeployment.get(registrationId + "\n" + deploymentId, () -> QuarkusTransaction.joiningExisting()
+                .call(() -> deployments.find(registrationId, deploymentId)));
     }
 
     /** Records a deployment first seen at launch under the {@link UnknownDeploymentPolicy#ADD} policy. */

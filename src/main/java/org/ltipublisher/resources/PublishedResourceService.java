@@ -13,6 +13,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.db.ShortLivedCache;
@@ -74,9 +76,9 @@ public class PublishedResourceService {
         return view(require(id), baseUrl);
     }
 
-    @Transactional
+    /** Cached: a launch finds its resource without starting a transaction. */
     public Optional<PublishedResource> find(UUID id) {
-        return byId.get(id, () -> resources.findByIdOptional(id));
+        return byId.get(id, () -> QuarkusTransaction.joiningExisting().call(() -> resources.findByIdOptional(id)));
     }
 
     public static String launchPath(UUID id) {

@@ -58,8 +58,15 @@ public final class LaunchBenchmark {
 
     private void run(int totalLaunches) throws Exception {
         Path dataDir = Files.createTempDirectory("bench-pg");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dataDir)
-                .setCleanDataDirectory(true).start()) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
+        // -Dbench.pg=log_statement=all,log_destination=stderr: PostgreSQL settings for diagnosis (figures use defaults)
+        for (String setting : System.getProperty("bench.pg", "").split(",")) {
+            if (setting.contains("=")) {
+                builder.setServerConfig(setting.substring(0, setting.indexOf('=')).trim(),
+                        setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
+        try (EmbeddedPostgres postgres = builder.start()) {
             long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
             int port = freePort();
             base = "http://localhost:" + port;
@@ -110,7 +117,8 @@ public final class LaunchBenchmark {
             return;
         }
         double svc0 = ProcessCpu.seconds(servicePid);
-        Map<String, Double> threads0 = ProcessCpu.byThreadGroup(servicePid);
+        Map<Long, ProcessCpu.ThreadCpu> threads0 = ProcessCpu.threads(servicePid);
+        Map<String, Double> pgRoles0 = ProcessCpu.treeByRole(postmaster);
         double pg0 = ProcessCpu.treeSeconds(postmaster);
         double gen0 = ProcessCpu.seconds(ProcessHandle.current().pid());
         long[] latencies = new long[launches];
@@ -141,11 +149,10 @@ public final class LaunchBenchmark {
         System.out.printf("%-22s %6d %8d %10.0f %7.2f %7.2f %7.2f %12.3f %12.3f %12.3f%n", name, concurrency, launches,
                 launches / seconds, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), svc * 1000 / launches,
                 pg * 1000 / launches, gen * 1000 / launches);
-        Map<String, Double> threads = ProcessCpu.byThreadGroup(servicePid);
-        System.out.printf("%22s service ms CPU/launch by thread: %s%n", "", threads.entrySet().stream()
-                .map(e -> String.format("%s %.3f", e.getKey(),
-                        (e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)) * 1000 / launches))
-                .collect(Collectors.joining(", ")));
+        System.out.printf("%22s service ms CPU/launch by thread: %s%n", "",
+                perLaunch(Map.of(), ProcessCpu.groupDeltas(threads0, ProcessCpu.threads(servicePid), svc), launches));
+        System.out.printf("%22s PostgreSQL ms CPU/launch by process: %s%n", "",
+                perLaunch(pgRoles0, ProcessCpu.treeByRole(postmaster), launches));
     }
 
     /**
@@ -221,6 +228,13 @@ public final class LaunchBenchmark {
             Thread.sleep(10);
         }
         throw new IllegalStateException("service not ready; see target/bench-service.log");
+    }
+
+    private static String perLaunch(Map<String, Double> before, Map<String, Double> after, int launches) {
+        return after.entrySet().stream()
+                .map(e -> String.format("%s %.3f", e.getKey(),
+                        (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) * 1000 / launches))
+                .collect(Collectors.joining(", "));
     }
 
     private static double pct(long[] sorted, int percentile) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,27 +50,48 @@ final class ProcessCpu {
         return total;
     }
 
+    /** One thread's group (event loop, workers, GC, JIT, other) and CPU seconds. */
+    record ThreadCpu(String group, double seconds) {
+    }
+
     /**
-     * A JVM's CPU by thread group (event loop, request workers, GC, JIT compilers, other), in seconds:
-     * it shows whether time goes to request handling or to the JVM's own upkeep.
+     * A JVM's threads by id: with {@link #groupDeltas} it shows whether time goes to request handling
+     * or to the JVM's own upkeep.
      */
-    static Map<String, Double> byThreadGroup(long pid) {
-        Map<String, Double> groups = new TreeMap<>();
+    static Map<Long, ThreadCpu> threads(long pid) {
+        Map<Long, ThreadCpu> threads = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
-                String name;
-                long[] fields;
                 try {
-                    name = Files.readString(task.resolve("comm")).trim();
-                    fields = parse(Files.readString(task.resolve("stat")));
+                    long[] fields = parse(Files.readString(task.resolve("stat")));
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadCpu(
+                            threadGroup(Files.readString(task.resolve("comm")).trim()),
+                            (fields[0] + fields[1]) / TICKS_PER_SECOND));
                 } catch (IOException threadEnded) {
-                    continue;
+                    // gone between listing and reading
                 }
-                groups.merge(threadGroup(name), (fields[0] + fields[1]) / TICKS_PER_SECOND, Double::sum);
             }
         } catch (IOException e) {
-            return groups;
+            return threads;
         }
+        return threads;
+    }
+
+    /**
+     * CPU seconds per thread group between two snapshots; threads that ended in between are counted
+     * under "ended threads" as the process total's remainder.
+     */
+    static Map<String, Double> groupDeltas(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after,
+            double processDelta) {
+        Map<String, Double> groups = new TreeMap<>();
+        double counted = 0;
+        for (Map.Entry<Long, ThreadCpu> thread : after.entrySet()) {
+            ThreadCpu earlier = before.get(thread.getKey());
+            double delta = thread.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+            groups.merge(thread.getValue().group(), delta, Double::sum);
+            counted += delta;
+        }
+        groups.put("ended threads", Math.max(0, processDelta - counted));
         return groups;
     }
 
@@ -87,6 +109,40 @@ final class ProcessCpu {
             return "JIT";
         }
         return "other";
+    }
+
+    /**
+     * PostgreSQL's CPU by role, in seconds: connection backends, background processes (WAL writer,
+     * checkpointer, …), and exited children (mostly autovacuum workers, counted when reaped).
+     */
+    static Map<String, Double> treeByRole(long rootPid) {
+        Map<String, Double> roles = new TreeMap<>();
+        long[] root = stat(rootPid);
+        if (root == null) {
+            return roles;
+        }
+        roles.put("postmaster", (root[0] + root[1]) / TICKS_PER_SECOND);
+        roles.put("exited", (root[2] + root[3]) / TICKS_PER_SECOND);
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                long[] child = stat(Long.parseLong(proc.getFileName().toString()));
+                if (child == null || child[4] != rootPid) {
+                    continue;
+                }
+                String title;
+                try {
+                    title = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+                } catch (IOException ended) {
+                    continue;
+                }
+                // a backend's title is "postgres: user database host(port) state"
+                String role = title.contains("(") ? "backends" : title.contains("autovacuum") ? "autovacuum" : "background";
+                roles.merge(role, (child[0] + child[1]) / TICKS_PER_SECOND, Double::sum);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return roles;
     }
 
     /** VmRSS in MiB. */
