@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -23,6 +25,7 @@ import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.lang.JoseException;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.AdvisoryLocks;
+import org.ltipublisher.db.Sql;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -40,6 +43,7 @@ public class ToolKeyService {
     private static final Duration ACTIVE_KEY_CACHE = Duration.ofSeconds(30);
 
     private final ToolKeyRepository keys;
+    private final Sql sql;
     private final KeyEncryption encryption;
     private final AdvisoryLocks locks;
     private final LtiConfig config;
@@ -50,18 +54,29 @@ public class ToolKeyService {
     private record CachedActive(SigningKey key, Instant readAt) {
     }
 
-    public ToolKeyService(ToolKeyRepository keys, KeyEncryption encryption, AdvisoryLocks locks, LtiConfig config,
-            Clock clock) {
+    public ToolKeyService(ToolKeyRepository keys, Sql sql, KeyEncryption encryption, AdvisoryLocks locks,
+            LtiConfig config, Clock clock) {
         this.keys = keys;
+        this.sql = sql;
         this.encryption = encryption;
         this.locks = locks;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Creates the first signing key and the next key when missing (first start of the first replica). */
-    @Transactional
+    /**
+     * Creates the first signing key and the next key when missing (first start of the first replica).
+     * A restart only reads one row count: the locked, JPA path runs when keys are missing.
+     */
     public void ensureKeys() {
+        if (sql.queryOne("select count(*) filter (where status = 'ACTIVE') > 0 and count(*) filter (where status = 'NEXT') > 0 "
+                + "from tool_key", row -> row.getBoolean(1)).orElse(false)) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(this::createMissingKeys);
+    }
+
+    private void createMissingKeys() {
         locks.lockForTransaction(LOCK);
         Instant now = clock.instant();
         if (keys.findByStatus(ToolKey.Status.ACTIVE).isEmpty()) {

@@ -73,20 +73,33 @@ public final class LaunchBenchmark {
 
             Process first = startService(postgres, port);
             double firstStart = awaitReady(first);
-            first.destroy();
-            first.waitFor();
-            Process service = startService(postgres, port);
-            double restart = awaitReady(service);
-            long servicePid = service.pid();
-            System.out.printf("%nmachine: %d cores, %s; java %s%n", Runtime.getRuntime().availableProcessors(),
-                    cpuModel(), System.getProperty("java.version"));
-            System.out.printf("startup to ready: first start %.2f s (migrations + key generation), restart %.2f s%n",
-                    firstStart, restart);
-
             RestAssured.baseURI = "http://localhost";
             RestAssured.port = port;
             registration = AdminApi.register(platform, "bench-client", "bench-deployment");
             resource = AdminApi.publish("Benchmark activity", "auto", "auto");
+            first.destroy();
+            first.waitFor();
+            Process plain = startService(postgres, port);
+            double restart = awaitReady(plain);
+            plain.destroy();
+            plain.waitFor();
+
+            // JDK 25 AOT cache (JEP 483/514/515): a training run that starts and serves launches, written at exit
+            Path aotCache = Path.of("target", "bench-app.aot");
+            Files.deleteIfExists(aotCache);
+            Process training = startService(postgres, port, "-XX:AOTCacheOutput=" + aotCache);
+            awaitReady(training);
+            phase("AOT training", 4, 500, training.pid(), postmaster, false);
+            training.destroy();
+            training.waitFor();
+            launched.set(0); // the figures below count this process's launches (the training users return)
+            Process service = startService(postgres, port, "-XX:AOTCache=" + aotCache);
+            double aotRestart = awaitReady(service);
+            long servicePid = service.pid();
+            System.out.printf("%nmachine: %d cores, %s; java %s%n", Runtime.getRuntime().availableProcessors(),
+                    cpuModel(), System.getProperty("java.version"));
+            System.out.printf("startup to ready: first start %.2f s (migrations + key generation), restart %.2f s, "
+                    + "restart with an AOT cache from a training run %.2f s%n", firstStart, restart, aotRestart);
 
             // first launches create the users; the rest lets the JIT compile the hot path before measuring
             phase("warm-up", 8, Integer.getInteger("bench.warmup", 20_000), servicePid, postmaster, false);
@@ -186,13 +199,10 @@ public final class LaunchBenchmark {
         return loginNanos + launchNanos;
     }
 
-    private Process startService(EmbeddedPostgres postgres, int port) throws IOException {
+    private Process startService(EmbeddedPostgres postgres, int port, String... jvmArgs) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
-        // the class-data archive written by quarkus.package.jar.appcds.enabled, when the build made one
-        if (Files.exists(Path.of("target/quarkus-app/app-cds.jsa"))) {
-            command.add("-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa");
-        }
+        command.addAll(List.of(jvmArgs));
         // e.g. -Dbench.service-jvm-args="-XX:StartFlightRecording=filename=target/launch.jfr" to profile the service
         String extra = System.getProperty("bench.service-jvm-args", "");
         if (!extra.isBlank()) {
