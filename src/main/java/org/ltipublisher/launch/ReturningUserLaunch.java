@@ -11,6 +11,7 @@ import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.db.Sql;
 import org.ltipublisher.resources.LaunchPlacement;
+import org.ltipublisher.resources.PlacementService;
 import org.ltipublisher.resources.RoleClass;
 import org.ltipublisher.web.Rejection;
 
@@ -101,8 +102,8 @@ public class ReturningUserLaunch {
      */
     public Optional<Recorded> record(String nonce, Instant nonceExpiry, PlatformIdentity user, LaunchPlacement p,
             RoleClass roleClass, String roles) {
-        String types = p.contextTypes() == null || p.contextTypes().isEmpty() ? null : String.join(" ", p.contextTypes());
-        String scopes = p.agsScopes() == null || p.agsScopes().isEmpty() ? null : String.join(" ", p.agsScopes());
+        String types = PlacementService.spaceSeparated(p.contextTypes());
+        String scopes = PlacementService.spaceSeparated(p.agsScopes());
         Row row = sql.queryOne(RECORD, r -> new Row(r.getLong(1), r.getLong(2), r.getLong(3),
                 r.getObject(4, UUID.class) == null ? null
                         : new AccountSummary(r.getObject(4, UUID.class), r.getString(5), r.getString(6),

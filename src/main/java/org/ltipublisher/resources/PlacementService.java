@@ -1,6 +1,7 @@
 package org.ltipublisher.resources;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class PlacementService {
                     updated_at = excluded.updated_at
                 returning id
                 """, UUID.randomUUID(), p.deploymentRowId(), p.contextId(), p.contextLabel(), p.contextTitle(),
-                p.contextTypes() == null || p.contextTypes().isEmpty() ? null : String.join(" ", p.contextTypes()),
+                spaceSeparated(p.contextTypes()),
                 p.membershipsUrl(), clock.instant());
         UUID linkRowId = sql.returningId("""
                 insert into resource_link (id, deployment_id, resource_link_id, resource_id, context_id, title,
@@ -46,7 +47,7 @@ public class PlacementService {
                 returning id
                 """, UUID.randomUUID(), p.deploymentRowId(), p.resourceLinkId(), p.resourceId(), contextRowId,
                 p.resourceLinkTitle(), p.lineItemsUrl(), p.lineItemUrl(),
-                p.agsScopes() == null || p.agsScopes().isEmpty() ? null : String.join(" ", p.agsScopes()),
+                spaceSeparated(p.agsScopes()),
                 clock.instant());
         return new PlacementIds(contextRowId, linkRowId);
     }
@@ -61,7 +62,7 @@ public class PlacementService {
                     updated_at = excluded.updated_at
                 returning id
                 """, UUID.randomUUID(), p.consumerRowId(), p.contextId(), p.contextLabel(), p.contextTitle(),
-                p.contextTypes() == null || p.contextTypes().isEmpty() ? null : String.join(" ", p.contextTypes()),
+                spaceSeparated(p.contextTypes()),
                 clock.instant());
         UUID linkRowId = sql.returningId("""
                 insert into resource_link (id, consumer_id, resource_link_id, resource_id, context_id, title, updated_at)
@@ -88,5 +89,10 @@ public class PlacementService {
     }
 
     public record PlacementIds(UUID contextRowId, UUID resourceLinkRowId) {
+    }
+
+    /** Context types and AGS scopes are stored space-separated, null when there are none. */
+    public static String spaceSeparated(List<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(" ", values);
     }
 }
