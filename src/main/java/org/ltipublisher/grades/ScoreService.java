@@ -138,7 +138,8 @@ public class ScoreService {
 
     /**
      * Validates and stores a score. Every number is bounded before anything formats it: BigDecimal keeps
-     * 1e100000000 as two small fields, but its plain text is 100 MB. {@code fixedMaximum} (a replay) keeps the
+     * 1e100000000 as two small fields, but its plain text is 100 MB (Jackson's StreamReadConstraints cap a
+     * number's length at 1000 characters, not its exponent). {@code fixedMaximum} (a replay) keeps the
      * maximum the score was given on; otherwise the maximum is the resource's.
      */
     private Score record(ScoreTarget target, ScoreSubmission s, String origin, BigDecimal fixedMaximum) {
