@@ -71,7 +71,7 @@ public class ScoreService {
 
     /**
      * A score from the content application: its credential names the resource it speaks for, the learner's
-     * launch token the user and link. The token alone would do for the learner's own browser, which holds it.
+     * launch token the user and link. The token alone is not enough: the learner's browser holds it.
      */
     @Transactional
     public Score acceptFromContent(UUID credentialResourceId, HandOff launch, ScoreSubmission submission) {
@@ -130,7 +130,7 @@ public class ScoreService {
         if (links.size() > 1) {
             throw Rejection.conflict("ambiguous_resource_link", "resource link '" + linkId + "' of platform '" + issuer
                     + "' exists in " + links.size() + " registrations or deployments of that issuer: name clientId "
-                    + "and deploymentId too, or post with the learner's launch token");
+                    + "and deploymentId too, or post as the content application with the learner's launch token");
         }
         return record(new ScoreTarget(accountId, links.get(0)[1], links.get(0)[0], issuer, userId), submission,
                 "ADMIN", null);
