@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.AdminApi.Registered;
+import org.ltipublisher.testing.ContentApi;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
 import org.ltipublisher.testing.LtiBrowser.PlatformForm;
@@ -128,8 +129,12 @@ class TwoReplicasIT {
         }
         String run = "run-" + UUID.randomUUID() + "-";
         int count = 300;
+        // the content application reports with its credential and the learner's launch token
+        ContentApi.Credential content = ContentApi.credential(problem.id());
         for (int i = 0; i < count; i++) {
-            given().baseUri(i % 2 == 0 ? replicaA : replicaB).port(-1).auth().oauth2(tokens.get(i % tokens.size()))
+            given().baseUri(i % 2 == 0 ? replicaA : replicaB).port(-1).auth().preemptive()
+                    .basic(content.keyId(), content.secret())
+                    .header(ContentApi.LAUNCH_TOKEN_HEADER, tokens.get(i % tokens.size()))
                     .contentType("application/json").body(Map.of("scoreGiven", i % 11, "scoreMaximum", 10,
                             "comment", run + i, "activityProgress", "Completed", "gradingProgress", "FullyGraded"))
                     .post("/api/v1/scores").then().statusCode(202);

@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.ltipublisher.grades.Score;
-import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.grades.ScoreService;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
@@ -59,9 +58,8 @@ public class SampleActivityResource {
             @RestForm BigDecimal scoreGiven, @RestForm String comment) {
         HandOff launch = launchFor(resourceId, token);
         PublishedResource resource = resource(resourceId);
-        // the same intake as POST /api/v1/scores: validated, written to the outbox, sent by the worker
-        Score recorded = scores.accept(launch, new ScoreSubmission(scoreGiven, resource.maxGrade, comment, null, null,
-                null, null, null, null, null, null));
+        // server-side, through the same intake as POST /api/v1/scores (bounds, resource maximum, outbox)
+        Score recorded = scores.acceptFromSampleActivity(launch, scoreGiven, comment);
         return Templates.activity(resource, launch, token, scores.forUser(launch.accountId(), resourceId),
                 "Score " + recorded.scoreGiven.stripTrailingZeros().toPlainString() + " / "
                         + recorded.scoreMaximum.stripTrailingZeros().toPlainString()

@@ -13,10 +13,11 @@ public final class ScoreDtos {
     }
 
     /**
-     * A score as the content posts it (AGS §3.4 field names). {@code issuer}, {@code userId} (the LTI sub)
-     * and {@code resourceLinkId} (the platform's resource link id) only with an admin/service token; a
-     * launch token implies them. {@code clientId} and {@code deploymentId} are needed only when several
-     * registrations of one issuer (Canvas, Blackboard) have a link with that id.
+     * A score as the content posts it (AGS §3.4 field names). {@code scoreMaximum} may only repeat the
+     * resource's maxGrade. {@code issuer}, {@code userId} (the LTI sub) and {@code resourceLinkId} (the
+     * platform's resource link id) only with an admin/service token; the content's launch token implies them.
+     * {@code clientId} and {@code deploymentId} are needed only when several registrations of one issuer
+     * (Canvas, Blackboard) have a link with that id.
      */
     @RegisterForReflection
     public record ScoreSubmission(BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,

@@ -26,6 +26,7 @@ import org.ltipublisher.content.HandOffService;
 import org.ltipublisher.grades.ScoreDtos.Accepted;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.grades.ScoreDtos.ScoreView;
+import org.ltipublisher.resources.ContentCredentials;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -35,26 +36,39 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Tag(name = "Scores")
 public class ScoreResource {
 
+    /** Where the content puts the learner's launch token when it reports a score. */
+    public static final String LAUNCH_TOKEN_HEADER = "LTI-Launch-Token";
+
     private final ScoreService scores;
     private final HandOffService handOffs;
+    private final ContentCredentials credentials;
 
     @Inject
     SecurityIdentity identity;
 
-    public ScoreResource(ScoreService scores, HandOffService handOffs) {
+    public ScoreResource(ScoreService scores, HandOffService handOffs, ContentCredentials credentials) {
         this.scores = scores;
         this.handOffs = handOffs;
+        this.credentials = credentials;
     }
 
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Report a score: bearer launch token (user and link implied) or admin token (body names "
-            + "issuer, userId, resourceLinkId). Answered 202; the score is sent to the platform later.")
+    @Operation(summary = "Report a score: the content application's credential (Authorization: Basic keyId:secret) "
+            + "with the learner's launch token in the LTI-Launch-Token header (user and link implied), or an admin "
+            + "token (body names issuer, userId, resourceLinkId). scoreMaximum is the resource's maxGrade. Answered "
+            + "202; the score is sent to the platform later.")
     public RestResponse<Accepted> post(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            ScoreSubmission submission) {
-        Score score = isAdmin() ? scores.acceptForPlatformUser(submission)
-                : scores.accept(handOffs.verify(HandOffService.bearer(authorization)), submission);
+            @HeaderParam(LAUNCH_TOKEN_HEADER) String launchToken, ScoreSubmission submission) {
+        Score score;
+        if (isAdmin()) {
+            score = scores.acceptForPlatformUser(submission);
+        } else {
+            // the content credential first: without it, nothing about the launch token is looked at
+            UUID resourceId = credentials.verify(authorization);
+            score = scores.acceptFromContent(resourceId, handOffs.verify(launchToken), submission);
+        }
         return RestResponse.ResponseBuilder.<Accepted>create(RestResponse.Status.ACCEPTED)
                 .location(URI.create("/api/v1/scores/" + score.id))
                 .entity(new Accepted(score.id, score.status.name().toLowerCase())).build();
@@ -90,7 +104,8 @@ public class ScoreResource {
 
     /**
      * An admin JWT in the Authorization header? Authentication is lazy (quarkus.http.auth.proactive=false),
-     * so a launch token there fails it; that is not an error here, the launch token is checked next.
+     * so a launch token or content credential there fails it; that is not an error here, the content credential
+     * is checked next.
      */
     private boolean isAdmin() {
         try {

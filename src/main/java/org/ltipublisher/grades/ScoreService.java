@@ -1,7 +1,9 @@
 package org.ltipublisher.grades;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -15,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import org.ltipublisher.LtiConfig;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.db.AdvisoryLocks;
 import org.ltipublisher.db.Sql;
@@ -39,31 +42,65 @@ public class ScoreService {
     /** Resources whose grade is an aggregate, sent after a quiet delay rather than at once. */
     static final Set<ResourceKind> AGGREGATED = Set.of(ResourceKind.UNIT, ResourceKind.COURSE);
     private static final int MAX_COMMENT = 4000;
+    /** Scores are stored as numeric(12, 4); more decimals than this are refused rather than silently rounded away. */
+    static final int MAX_DECIMALS = 20;
+    static final int SCORE_SCALE = 4;
+    /** Longest part of a refused value quoted back in a message. */
+    private static final int MAX_QUOTED = 40;
 
     private final EntityManager em;
     private final Sql sql;
     private final AdvisoryLocks locks;
     private final PublishedResourceService resources;
     private final GradesConfig config;
+    private final LtiConfig launchConfig;
     private final GradesMetrics metrics;
     private final Clock clock;
 
     public ScoreService(EntityManager em, Sql sql, AdvisoryLocks locks, PublishedResourceService resources,
-            GradesConfig config, GradesMetrics metrics, Clock clock) {
+            GradesConfig config, LtiConfig launchConfig, GradesMetrics metrics, Clock clock) {
         this.em = em;
         this.sql = sql;
         this.locks = locks;
         this.resources = resources;
         this.config = config;
+        this.launchConfig = launchConfig;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** A score from the content, for the launch behind its hand-off token. */
+    /**
+     * A score from the content application: its credential names the resource it speaks for, the learner's
+     * launch token the user and link. The token alone is not enough: the learner's browser holds it.
+     */
     @Transactional
-    public Score accept(HandOff launch, ScoreSubmission submission) {
-        return record(new ScoreTarget(launch.accountId(), launch.resourceId(), launch.resourceLinkId(),
-                launch.platformIssuer(), launch.platformUserId()), submission, "CONTENT");
+    public Score acceptFromContent(UUID credentialResourceId, HandOff launch, ScoreSubmission submission) {
+        if (!launch.resourceId().equals(credentialResourceId)) {
+            throw Rejection.forbidden("credential_of_another_resource", "the content credential belongs to another "
+                    + "published resource than the launch token: each resource's content reports with its own credential");
+        }
+        return record(target(launch), submission, "CONTENT", null);
+    }
+
+    /**
+     * The built-in sample activity's form, recorded server-side: only for a resource that has no content
+     * application of its own (else the form would be a way around that content's credential).
+     */
+    @Transactional
+    public Score acceptFromSampleActivity(HandOff launch, BigDecimal scoreGiven, String comment) {
+        PublishedResource resource = resources.find(launch.resourceId()).orElseThrow(() -> Rejection.notFound(
+                "unknown_resource", "the resource " + launch.resourceId() + " no longer exists"));
+        if (resource.contentUrl != null) {
+            throw Rejection.forbidden("not_sample_activity", "this resource's content is served by its own content "
+                    + "application, which reports the scores; the sample activity records none for it");
+        }
+        return record(target(launch), new ScoreSubmission(scoreGiven, null, comment, null, null, null, null, null, null,
+                null, null), "CONTENT", null);
+    }
+
+    private static ScoreTarget target(HandOff launch) {
+        return new ScoreTarget(launch.accountId(), launch.resourceId(), launch.resourceLinkId(),
+                launch.platformIssuer(), launch.platformUserId());
     }
 
     /** A score from an admin or service client naming platform, user (sub) and platform resource link id. */
@@ -93,13 +130,19 @@ public class ScoreService {
         if (links.size() > 1) {
             throw Rejection.conflict("ambiguous_resource_link", "resource link '" + linkId + "' of platform '" + issuer
                     + "' exists in " + links.size() + " registrations or deployments of that issuer: name clientId "
-                    + "and deploymentId too, or post with the learner's launch token");
+                    + "and deploymentId too, or post as the content application with the learner's launch token");
         }
         return record(new ScoreTarget(accountId, links.get(0)[1], links.get(0)[0], issuer, userId), submission,
-                "ADMIN");
+                "ADMIN", null);
     }
 
-    private Score record(ScoreTarget target, ScoreSubmission s, String origin) {
+    /**
+     * Validates and stores a score. Every number is bounded before anything formats it: BigDecimal keeps
+     * 1e100000000 as two small fields, but its plain text is 100 MB (Jackson's StreamReadConstraints cap a
+     * number's length at 1000 characters, not its exponent). {@code fixedMaximum} (a replay) keeps the
+     * maximum the score was given on; otherwise the maximum is the resource's.
+     */
+    private Score record(ScoreTarget target, ScoreSubmission s, String origin, BigDecimal fixedMaximum) {
         if (s == null) {
             throw Rejection.unprocessable("missing_body", "a JSON score is required");
         }
@@ -107,26 +150,46 @@ public class ScoreService {
                 "unknown_resource", "the resource " + target.resourceId() + " no longer exists"));
         String activity = vocabulary("activityProgress", s.activityProgress(), "Completed", ACTIVITY_PROGRESS);
         String grading = vocabulary("gradingProgress", s.gradingProgress(), "FullyGraded", GRADING_PROGRESS);
-        BigDecimal maximum = s.scoreMaximum() != null ? s.scoreMaximum() : resource.maxGrade;
-        if (maximum.signum() <= 0) {
-            throw Rejection.unprocessable("invalid_maximum", "scoreMaximum must be greater than 0, not " + maximum);
+        BigDecimal maximum = fixedMaximum != null ? fixedMaximum : resource.maxGrade;
+        if (fixedMaximum == null && s.scoreMaximum() != null) {
+            // the scale is the resource's: a content that thinks otherwise would put a wrong grade in the gradebook
+            if (!inRange(s.scoreMaximum()) || s.scoreMaximum().compareTo(maximum) != 0) {
+                throw Rejection.unprocessable("maximum_mismatch", "scoreMaximum must be this resource's maximum grade, "
+                        + maximum.stripTrailingZeros().toPlainString() + " (or be left out): give scoreGiven on that scale");
+            }
         }
         BigDecimal given = s.scoreGiven();
         if (given == null && (grading.equals("FullyGraded") || grading.equals("PendingManual"))) {
             throw Rejection.unprocessable("missing_score", "scoreGiven is required when gradingProgress is " + grading);
         }
         if (given != null && given.signum() < 0) {
-            throw Rejection.unprocessable("negative_score", "scoreGiven must not be negative, not " + given);
+            throw Rejection.unprocessable("negative_score", "scoreGiven must not be negative");
+        }
+        if (given != null && !inRange(given)) {
+            throw Rejection.unprocessable("score_out_of_range", "scoreGiven must be a number from 0 to the maximum "
+                    + maximum.stripTrailingZeros().toPlainString() + " with at most " + MAX_DECIMALS
+                    + " decimal places");
         }
         if (given != null && given.compareTo(maximum) > 0) {
             throw Rejection.unprocessable("score_above_maximum",
                     "scoreGiven " + given.toPlainString() + " is above the maximum " + maximum.toPlainString());
+        }
+        if (given != null) {
+            given = given.setScale(SCORE_SCALE, RoundingMode.HALF_UP); // the column's scale, so a re-send is identical
         }
         String comment = s.comment() == null || s.comment().isBlank() ? null : s.comment().strip();
         if (comment != null && comment.length() > MAX_COMMENT) {
             throw Rejection.unprocessable("comment_too_long", "comment is longer than " + MAX_COMMENT + " characters");
         }
         Instant requested = s.timestamp() == null || s.timestamp().isBlank() ? clock.instant() : timestamp(s.timestamp());
+        // AGS §3.4.1: the timestamp orders scores; one far in the future would make the platform drop every later
+        // score for this user and link (each is stamped after the last), one far in the past is dropped itself
+        Duration skew = launchConfig.launch().clockSkew();
+        if (Duration.between(clock.instant(), requested).abs().compareTo(skew) > 0) {
+            throw Rejection.unprocessable("timestamp_out_of_range", "timestamp must be within " + skew.toSeconds()
+                    + " seconds of the tool's clock (lti.launch.clock-skew): send the time the score was given, "
+                    + "or leave it out");
+        }
 
         // AGS §3.4.1: platforms keep a score only if its timestamp is newer than the last one; concurrent
         // posts for one user and link take turns so each gets a strictly later millisecond
@@ -214,7 +277,7 @@ public class ScoreService {
         ScoreSubmission again = new ScoreSubmission(failed.scoreGiven, failed.scoreMaximum, failed.comment,
                 failed.activityProgress, failed.gradingProgress, null, null, null, null, null, null);
         Score replayed = record(new ScoreTarget(failed.accountId, failed.resourceId, failed.resourceLinkId,
-                failed.platformIssuer, failed.platformSubject), again, "REPLAY");
+                failed.platformIssuer, failed.platformSubject), again, "REPLAY", failed.scoreMaximum);
         replayed.nextAttemptAt = clock.instant();
         failed.lastError = (failed.lastError == null ? "" : failed.lastError + "; ") + "replayed as " + replayed.id;
         return replayed;
@@ -224,9 +287,23 @@ public class ScoreService {
         try {
             return ScoreStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Rejection.badRequest("invalid_status", "status must be one of pending, sent, failed, superseded; not '"
-                    + value + "'");
+            throw Rejection.badRequest("invalid_status", "status must be one of pending, sent, failed, superseded; not "
+                    + quoted(value));
         }
+    }
+
+    /**
+     * 0 ≤ value ≤ the largest maxGrade, at most {@link #MAX_DECIMALS} decimals. precision() − scale() is the
+     * number of digits before the point and is computed without expanding the number.
+     */
+    private static boolean inRange(BigDecimal value) {
+        return value.signum() >= 0 && value.scale() <= MAX_DECIMALS && value.precision() - value.scale() <= 7
+                && value.compareTo(PublishedResourceService.MAX_GRADE_LIMIT) <= 0;
+    }
+
+    /** A refused value quoted back, shortened: the message is logged and answered. */
+    private static String quoted(String value) {
+        return "'" + (value.length() > MAX_QUOTED ? value.substring(0, MAX_QUOTED) + "…" : value) + "'";
     }
 
     private static String vocabulary(String field, String value, String fallback, Set<String> allowed) {
@@ -235,7 +312,7 @@ public class ScoreService {
         }
         if (!allowed.contains(value)) {
             throw Rejection.unprocessable("invalid_" + field, field + " must be one of " + String.join(", ",
-                    allowed.stream().sorted().toList()) + "; not '" + value + "'");
+                    allowed.stream().sorted().toList()) + "; not " + quoted(value));
         }
         return value;
     }
@@ -245,7 +322,7 @@ public class ScoreService {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw Rejection.unprocessable("invalid_timestamp", "timestamp must be ISO 8601 with an offset, "
-                    + "e.g. 2026-01-31T12:00:00.123Z; not '" + value + "'");
+                    + "e.g. 2026-01-31T12:00:00.123Z; not " + quoted(value));
         }
     }
 

@@ -2,12 +2,12 @@ package org.ltipublisher.registration;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 
+import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
-import org.ltipublisher.db.Sql;
 import org.ltipublisher.web.Rejection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,20 +33,18 @@ public class DynamicRegistrationService {
     private final PlatformCalls calls;
     private final RegistrationRepository registrations;
     private final RegistrationService registrationService;
-    private final Sql sql;
     private final ObjectMapper json;
     private final Clock clock;
 
     public DynamicRegistrationService(RegistrationUrls urls, PlatformConfigurationReader configurations,
             ClientRegistrationRequest requests, PlatformCalls calls, RegistrationRepository registrations,
-            RegistrationService registrationService, Sql sql, ObjectMapper json, Clock clock) {
+            RegistrationService registrationService, ObjectMapper json, Clock clock) {
         this.urls = urls;
         this.configurations = configurations;
         this.requests = requests;
         this.calls = calls;
         this.registrations = registrations;
         this.registrationService = registrationService;
-        this.sql = sql;
         this.json = json;
         this.clock = clock;
     }
@@ -62,8 +60,11 @@ public class DynamicRegistrationService {
 
     public Completed register(String token, String openidConfiguration, String registrationToken, String baseUrl) {
         // 404/410 before calling anyone: a stale URL must not make the tool contact a platform
-        QuarkusTransaction.requiringNew().call(() -> urls.requireUsable(token));
+        RegistrationUrls.Pending pending = QuarkusTransaction.requiringNew().call(() -> urls.requireUsable(token));
         PlatformConfiguration platform = configurations.read(openidConfiguration, registrationToken);
+        // before registering the tool at that platform: a re-registration URL is for its own issuer only
+        QuarkusTransaction.requiringNew().run(() -> registrations.findByIdOptional(pending.registrationId())
+                .ifPresent(registration -> requireOwnIssuer(registration, platform)));
         PlatformAnswer answer = registerClient(platform, baseUrl, registrationToken);
         return QuarkusTransaction.requiringNew().call(() -> store(token, platform, answer));
     }
@@ -111,23 +112,24 @@ public class DynamicRegistrationService {
         return new PlatformAnswer(clientId, deploymentId);
     }
 
+    /**
+     * A registration URL fills only the registration it was issued for. A pending one becomes the platform's
+     * registration, unless that platform + client is already another registration's (then nothing changes: a
+     * silent update would let anyone holding a fresh URL repoint a live platform's keys and endpoints). A URL
+     * issued for a registration that already has a platform re-registers it, for that same issuer only.
+     */
     private Completed store(String token, PlatformConfiguration platform, PlatformAnswer answer) {
         RegistrationUrls.Pending pending = urls.lockUsable(token);
-        Registration requested = registrations.findByIdOptional(pending.registrationId())
+        Registration registration = registrations.findByIdOptional(pending.registrationId())
                 .orElseThrow(() -> Rejection.notFound("unknown_registration", "the registration was deleted meanwhile"));
-        Optional<Registration> known = registrations.findByIssuerAndClientId(platform.issuer(), answer.clientId())
-                .filter(r -> !r.id.equals(requested.id));
-        Registration registration = known.orElse(requested);
-        if (known.isPresent()) {
-            // re-registration of a platform + client already known: update it, and drop the empty placeholder
-            urls.consume(pending);
-            sql.update("update registration_url set registration_id = ? where id = ?", registration.id, pending.id());
-            if (!requested.hasPlatformDetails() && requested.deployments.isEmpty()) {
-                registrations.delete(requested);
-            }
-        } else {
-            urls.consume(pending);
-        }
+        boolean reRegistration = registration.issuer != null;
+        requireOwnIssuer(registration, platform);
+        registrations.findByIssuerAndClientId(platform.issuer(), answer.clientId())
+                .filter(other -> !other.id.equals(registration.id))
+                .ifPresent(other -> {
+                    throw alreadyRegistered(other.name);
+                });
+        urls.consume(pending);
         registration.issuer = platform.issuer();
         registration.clientId = answer.clientId();
         registration.authenticationRequestUrl = platform.authorizationEndpoint();
@@ -138,15 +140,47 @@ public class DynamicRegistrationService {
         registration.registeredDynamicallyAt = registration.updatedAt = clock.instant();
         if (answer.deploymentId() != null) {
             registrationService.recordDeployment(registration, answer.deploymentId(), null);
-        } else {
+        } else if (registration.deployments.isEmpty()) {
             // no deployment_id in the answer: the first launch's deployment is accepted (Brightspace)
             registration.unknownDeploymentPolicy = UnknownDeploymentPolicy.ADD;
         }
+        try {
+            registrations.flush();
+        } catch (PersistenceException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // another URL registered the same platform + client a moment ago (registration_issuer_client)
+            throw alreadyRegistered("another registration");
+        }
         LOG.infof("dynamic registration: %s platform %s client %s deployment %s -> registration '%s' (%s)",
-                known.isPresent() ? "updated" : "registered", platform.issuer(), answer.clientId(),
+                reRegistration ? "re-registered" : "registered", platform.issuer(), answer.clientId(),
                 answer.deploymentId(), registration.name, registration.id);
         return new Completed(registration.name, registration.issuer, registration.clientId, answer.deploymentId(),
-                platform.productFamilyCode(), known.isPresent());
+                platform.productFamilyCode(), reRegistration);
+    }
+
+    private static void requireOwnIssuer(Registration registration, PlatformConfiguration platform) {
+        if (registration.issuer != null && !registration.issuer.equals(platform.issuer())) {
+            throw Rejection.conflict("reregistration_other_issuer", "this registration URL re-registers '"
+                    + registration.name + "' of platform '" + registration.issuer + "', but the platform using it is '"
+                    + platform.issuer() + "'; to add another platform, the tool administrator creates a new registration");
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Rejection alreadyRegistered(String name) {
+        return Rejection.conflict("platform_already_registered", "this platform is already registered as '" + name
+                + "'; nothing was changed. An administrator can re-register it from that registration "
+                + "(a new registration URL for it: POST /api/v1/registrations/{id}/registration-url)");
     }
 
     /** The OAuth error of a refused registration (RFC 7591 §3.2.2), shortened for the admin's page. */

@@ -3,6 +3,7 @@ package org.ltipublisher.registration;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,6 +37,11 @@ public class PlatformConfigurationReader {
                     + "tool registration page");
         }
         URI url = calls.checkUrl("the platform configuration URL (openid_configuration)", configurationUrl, 400);
+        // http://issuer@attacker/ names the attacker's host: user information is never part of a platform URL
+        if (url.getRawUserInfo() != null) {
+            throw Rejection.badRequest("userinfo_in_url", "the platform configuration URL (openid_configuration) "
+                    + "must not carry user information before the host ('user@'); use the platform's own URL");
+        }
         PlatformCalls.Answer answer = calls.get("the platform configuration", url, registrationToken);
         if (!answer.ok()) {
             throw new Rejection(502, "platform_configuration_unavailable", "the platform configuration at " + url
@@ -55,13 +61,16 @@ public class PlatformConfigurationReader {
             throw invalid(url, "it has no issuer");
         }
         URI issuerUri = calls.checkUrl("the platform issuer", issuer, 502);
-        // DR 1.0 §3.4: the issuer must be the platform that serves the configuration, so a page cannot
-        // register a configuration it hosts under another platform's issuer (digest §7.2: prefix or same origin)
-        if (!configurationUrl.trim().startsWith(issuer) && !PlatformCalls.sameOrigin(issuerUri, url)
-                && !DelegatedIssuers.servedByVendor(issuer, url)) {
+        if (issuerUri.getRawUserInfo() != null) {
+            throw invalid(url, "its issuer carries user information before the host ('user@')");
+        }
+        // DR 1.0 §3.4: the issuer must be the platform that serves the configuration, so a page cannot register
+        // a configuration it hosts under another platform's issuer. Compared as parsed origins (RFC 6454 §4):
+        // a string prefix would let http://issuer@attacker/ or http://issuer.attacker/ pass for http://issuer.
+        if (!origin(issuerUri).equals(origin(url)) && !DelegatedIssuers.servedByVendor(issuer, url)) {
             throw Rejection.badRequest("issuer_mismatch", "the platform configuration at " + url
                     + " names the issuer '" + issuer + "', which is not the site serving it; the configuration URL "
-                    + "must belong to the issuer");
+                    + "must have the issuer's scheme, host and port");
         }
         String authorization = endpoint(root, "authorization_endpoint", url);
         String token = endpoint(root, "token_endpoint", url);
@@ -104,8 +113,18 @@ public class PlatformConfigurationReader {
         if (value == null) {
             throw invalid(configurationUrl, "it has no " + field);
         }
-        calls.checkUrl("the platform's " + field, value, 502);
+        URI uri = calls.checkUrl("the platform's " + field, value, 502);
+        if (uri.getRawUserInfo() != null) {
+            throw invalid(configurationUrl, "its " + field + " carries user information before the host ('user@')");
+        }
         return value;
+    }
+
+    /** RFC 6454 §4: scheme and host compared case-insensitively, the default port made explicit. */
+    static String origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private static Rejection invalid(URI url, String why) {

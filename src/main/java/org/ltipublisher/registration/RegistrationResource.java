@@ -87,7 +87,9 @@ public class RegistrationResource {
 
     @POST
     @Path("/{id}/registration-url")
-    @Operation(summary = "Issue a new one-time dynamic registration URL (LTI DR 1.0) for this registration")
+    @Operation(summary = "Issue a new one-time dynamic registration URL (LTI DR 1.0) for this registration; for a "
+            + "registration that already has a platform it is a re-registration URL: it may update only this "
+            + "registration, and only from the same issuer")
     public RestResponse<RegistrationDtos.RegistrationUrlView> registrationUrl(@PathParam("id") UUID id) {
         return RestResponse.status(RestResponse.Status.CREATED,
                 registrations.issueRegistrationUrl(id, publicUrl.base(uriInfo)));

@@ -73,6 +73,14 @@ public class PublishedResourceResource {
     }
 
     @POST
+    @Path("/{id}/content-credential")
+    @Operation(summary = "Issue a new content credential (key id + secret, shown once) for this resource's content "
+            + "application; the previous one stops working at once")
+    public RestResponse<ResourceDtos.ContentCredentialView> contentCredential(@PathParam("id") UUID id) {
+        return RestResponse.status(RestResponse.Status.CREATED, resources.rotateContentCredential(id));
+    }
+
+    @POST
     @Path("/{id}/enable")
     public ResourceView enable(@PathParam("id") UUID id) {
         return resources.setEnabled(id, true, publicUrl.base(uriInfo));

@@ -28,13 +28,19 @@ public class PublishedResourceService {
 
     public static final String LAUNCH_PATH_PREFIX = "/lti/resources/";
 
+    /** Largest maxGrade: scores and maxima are numeric(12, 4) columns, and no gradebook needs more. */
+    public static final BigDecimal MAX_GRADE_LIMIT = BigDecimal.valueOf(1_000_000);
+
     private final PublishedResourceRepository resources;
+    private final ContentCredentials credentials;
     private final Clock clock;
     /** Launch lookups; entries are detached entities, read but never changed. */
     private final ShortLivedCache<UUID, PublishedResource> byId;
 
-    public PublishedResourceService(PublishedResourceRepository resources, LtiConfig config, Clock clock) {
+    public PublishedResourceService(PublishedResourceRepository resources, ContentCredentials credentials,
+            LtiConfig config, Clock clock) {
         this.resources = resources;
+        this.credentials = credentials;
         this.clock = clock;
         this.byId = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
@@ -46,7 +52,14 @@ public class PublishedResourceService {
         resource.createdAt = clock.instant();
         apply(resource, request);
         resources.persist(resource);
-        return view(resource, baseUrl);
+        resources.flush(); // the content credential row references it
+        return view(resource, baseUrl).withContentCredential(credentials.issue(resource.id));
+    }
+
+    /** A new content credential for the resource; the previous one stops working at once. */
+    @Transactional
+    public ResourceDtos.ContentCredentialView rotateContentCredential(UUID id) {
+        return credentials.issue(require(id).id);
     }
 
     @Transactional
@@ -133,8 +146,13 @@ public class PublishedResourceService {
         if (value == null) {
             return BigDecimal.valueOf(100);
         }
-        if (value.signum() <= 0) {
-            throw Rejection.unprocessable("invalid_max_grade", "maxGrade must be greater than 0, not " + value);
+        // digits before the point, computed without expanding the number (1e100000000 is 26 bytes of JSON)
+        if (value.signum() <= 0 || value.precision() - value.scale() > 7 || value.compareTo(MAX_GRADE_LIMIT) > 0) {
+            throw Rejection.unprocessable("invalid_max_grade", "maxGrade must be greater than 0 and at most "
+                    + MAX_GRADE_LIMIT);
+        }
+        if (value.scale() > 4) {
+            throw Rejection.unprocessable("invalid_max_grade", "maxGrade has more than 4 decimal places");
         }
         return value;
     }
@@ -163,6 +181,7 @@ public class PublishedResourceService {
     private static ResourceView view(PublishedResource r, String baseUrl) {
         return new ResourceView(r.id, r.title, r.kind.name().toLowerCase(Locale.ROOT), r.contentUrl, r.maxGrade,
                 r.gradeSync, r.memberSync, r.studentProvisioning.wireName(), r.teacherProvisioning.wireName(), r.enabled,
-                baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt);
+                baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt,
+                null);
     }
 }

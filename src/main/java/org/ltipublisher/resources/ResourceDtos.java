@@ -19,6 +19,19 @@ public final class ResourceDtos {
     public record ResourceView(UUID id, String title, String kind, String contentUrl, BigDecimal maxGrade,
             boolean gradeSync, boolean memberSync, String studentProvisioning, String teacherProvisioning,
             boolean enabled, String launchUrl, String customProperties, Map<String, String> custom,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, ContentCredentialView contentCredential) {
+
+        /** The same view carrying the content credential just issued (its secret is shown only here). */
+        ResourceView withContentCredential(ContentCredentialView credential) {
+            return new ResourceView(id, title, kind, contentUrl, maxGrade, gradeSync, memberSync, studentProvisioning,
+                    teacherProvisioning, enabled, launchUrl, customProperties, custom, createdAt, updatedAt, credential);
+        }
+    }
+
+    /**
+     * The content application's credential for this resource: it reports scores with
+     * {@code Authorization: Basic base64(keyId:secret)} and the learner's launch token. The secret is shown once.
+     */
+    public record ContentCredentialView(UUID resourceId, String keyId, String secret, Instant createdAt) {
     }
 }

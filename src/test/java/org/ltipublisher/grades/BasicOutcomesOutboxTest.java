@@ -1,6 +1,5 @@
 package org.ltipublisher.grades;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
+import org.ltipublisher.testing.ContentApi;
 import org.ltipublisher.testing.ConsumerSimulator;
 import org.ltipublisher.testing.ConsumerSimulator.Answer;
 import org.ltipublisher.testing.DbCounts;
@@ -30,7 +30,6 @@ import org.w3c.dom.Document;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 
 /**
  * LTI 1.1 scores travel through the same outbox as AGS scores (issue "LTI 1.1"): accepted at once,
@@ -58,8 +57,9 @@ class BasicOutcomesOutboxTest extends WithPostgres {
         return URLDecoder.decode(location.substring(location.indexOf("launch_token=") + 13), StandardCharsets.UTF_8);
     }
 
-    private static String postScore(String token, double given) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).accept(ContentType.JSON)
+    /** The content reports a score with its credential and the learner's launch token. */
+    private static String postScore(Published resource, String token, double given) {
+        return ContentApi.as(ContentApi.credential(resource.id()), token)
                 .body(Map.of("scoreGiven", given, "scoreMaximum", 10, "activityProgress", "Completed",
                         "gradingProgress", "FullyGraded"))
                 .post("/api/v1/scores").then().statusCode(202).extract().path("id");
@@ -83,7 +83,7 @@ class BasicOutcomesOutboxTest extends WithPostgres {
                     "studentProvisioning", "auto", "teacherProvisioning", "auto"));
             String token = launch(consumer, problem, "u-" + UUID.randomUUID());
 
-            String scoreId = postScore(token, 8);
+            String scoreId = postScore(problem, token, 8);
 
             Eventually.await(WAIT, () -> "SENT".equals(status(scoreId)), () -> "score is " + status(scoreId));
             assertEquals(1, consumer.received().size());
@@ -101,13 +101,13 @@ class BasicOutcomesOutboxTest extends WithPostgres {
             String token = launch(consumer, problem, "u-" + UUID.randomUUID());
 
             consumer.answer(Answer.serverError(), Answer.success());
-            String retried = postScore(token, 5);
+            String retried = postScore(problem, token, 5);
             Eventually.await(WAIT, () -> "SENT".equals(status(retried)), () -> "score is " + status(retried));
             assertEquals(2, consumer.received().size(), "one failed attempt, one delivery");
             assertTrue(DbCounts.scalar(db, "select attempts from score where id = ?::uuid", retried) >= 1);
 
             consumer.answer(Answer.failure("score out of range for this assignment"));
-            String refused = postScore(token, 6);
+            String refused = postScore(problem, token, 6);
             Eventually.await(WAIT, () -> "FAILED".equals(status(refused)), () -> "score is " + status(refused));
             String reason = DbCounts.text(db, "select last_error from score where id = ?::uuid", refused);
             assertTrue(reason.contains("score out of range for this assignment"), reason);

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.AdminApi.Registered;
+import org.ltipublisher.testing.ContentApi;
 import org.ltipublisher.testing.DbCounts;
 import org.ltipublisher.testing.Eventually;
 import org.ltipublisher.testing.FastBackgroundWork;
@@ -93,10 +94,15 @@ class ScoreDeliveryTest extends WithPostgres {
     }
 
     /** A learner's launch: the registration, resource, sub and the launch token the content received. */
-    record Launched(Registered reg, Published res, String sub, String token) {
+    record Launched(Registered reg, Published res, String sub, String token, ContentApi.Credential credential) {
     }
 
     private Launched launch(Map<String, Object> resource, Consumer<LaunchSpec> change) {
+        return launch(platform, resource, change);
+    }
+
+    private static Launched launch(PlatformSimulator platform, Map<String, Object> resource,
+            Consumer<LaunchSpec> change) {
         Registered reg = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
         Published res = AdminApi.publish(resource);
         String sub = "learner-" + UUID.randomUUID();
@@ -106,7 +112,7 @@ class ScoreDeliveryTest extends WithPostgres {
         assertEquals(303, launch.statusCode(), launch.asString());
         String location = launch.header("Location");
         String token = URLDecoder.decode(location.substring(location.indexOf("launch_token=") + 13), StandardCharsets.UTF_8);
-        return new Launched(reg, res, sub, token);
+        return new Launched(reg, res, sub, token, ContentApi.credential(res.id()));
     }
 
     private static Map<String, Object> resource(String title, String kind) {
@@ -114,9 +120,13 @@ class ScoreDeliveryTest extends WithPostgres {
                 "teacherProvisioning", "auto");
     }
 
-    private static Response postScore(String token, Map<String, Object> score) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).accept(ContentType.JSON).body(score)
-                .post("/api/v1/scores");
+    /** The content reports a score: its credential and the learner's launch token. */
+    private static Response postScore(Launched l, Map<String, Object> score) {
+        return postScore(l.credential(), l.token(), score);
+    }
+
+    private static Response postScore(ContentApi.Credential credential, String token, Map<String, Object> score) {
+        return ContentApi.as(credential, token).body(score).post("/api/v1/scores");
     }
 
     private String status(String scoreId) {
@@ -128,7 +138,7 @@ class ScoreDeliveryTest extends WithPostgres {
         Launched l = launch(resource("Problem 1", "problem"), s -> { });
         int tokensBefore = services.tokenRequests();
 
-        Response accepted = postScore(l.token(), Map.of("scoreGiven", 7.5, "comment", "well done"));
+        Response accepted = postScore(l, Map.of("scoreGiven", 7.5, "comment", "well done"));
 
         accepted.then().statusCode(202).body("status", equalTo("pending"));
         String id = accepted.path("id");
@@ -152,7 +162,7 @@ class ScoreDeliveryTest extends WithPostgres {
         assertEquals(tokensBefore + 1, services.tokenRequests());
 
         // a second score reuses the cached token and gets a later timestamp
-        String second = postScore(l.token(), Map.of("scoreGiven", 9)).then().statusCode(202).extract().path("id");
+        String second = postScore(l, Map.of("scoreGiven", 9)).then().statusCode(202).extract().path("id");
         Eventually.await(WAIT, () -> "SENT".equals(status(second)), () -> "second score is " + status(second));
         assertEquals(tokensBefore + 1, services.tokenRequests());
         assertEquals(2, services.scoresFor(l.sub()).size());
@@ -167,13 +177,13 @@ class ScoreDeliveryTest extends WithPostgres {
         Launched l = launch(resource("Problem 2", "problem"), s -> { });
         long before = DbCounts.scalar(db, "select count(*) from score");
 
-        postScore(l.token(), Map.of("scoreGiven", 11)).then().statusCode(422).body("error", equalTo("score_above_maximum"));
-        postScore(l.token(), Map.of("scoreGiven", -1)).then().statusCode(422).body("error", equalTo("negative_score"));
-        postScore(l.token(), Map.of("scoreGiven", 1, "gradingProgress", "Done")).then().statusCode(422)
+        postScore(l, Map.of("scoreGiven", 11)).then().statusCode(422).body("error", equalTo("score_above_maximum"));
+        postScore(l, Map.of("scoreGiven", -1)).then().statusCode(422).body("error", equalTo("negative_score"));
+        postScore(l, Map.of("scoreGiven", 1, "gradingProgress", "Done")).then().statusCode(422)
                 .body("error", equalTo("invalid_gradingProgress"));
-        postScore(l.token(), Map.of("scoreGiven", 1, "timestamp", "yesterday")).then().statusCode(422)
+        postScore(l, Map.of("scoreGiven", 1, "timestamp", "yesterday")).then().statusCode(422)
                 .body("error", equalTo("invalid_timestamp"));
-        postScore("not-a-launch-token", Map.of("scoreGiven", 1)).then().statusCode(401)
+        postScore(l.credential(), "not-a-launch-token", Map.of("scoreGiven", 1)).then().statusCode(401)
                 .body("error", equalTo("invalid_launch_token"));
         AdminApi.admin().body(Map.of("scoreGiven", 1, "issuer", l.reg().issuer(), "userId", "nobody",
                 "resourceLinkId", "rl-1")).post("/api/v1/scores").then().statusCode(404).body("error", equalTo("unknown_user"));
@@ -198,9 +208,9 @@ class ScoreDeliveryTest extends WithPostgres {
                 "lineitems", platform.issuer() + "/ags/course-created/lineitems")));
         int posts = services.lineItemPosts();
 
-        String first = postScore(l.token(), Map.of("scoreGiven", 3)).then().statusCode(202).extract().path("id");
+        String first = postScore(l, Map.of("scoreGiven", 3)).then().statusCode(202).extract().path("id");
         Eventually.await(WAIT, () -> "SENT".equals(status(first)), () -> "score is " + status(first));
-        String second = postScore(l.token(), Map.of("scoreGiven", 5)).then().statusCode(202).extract().path("id");
+        String second = postScore(l, Map.of("scoreGiven", 5)).then().statusCode(202).extract().path("id");
         Eventually.await(WAIT, () -> "SENT".equals(status(second)), () -> "score is " + status(second));
 
         assertEquals(posts + 1, services.lineItemPosts(), "one column created, then reused");
@@ -230,7 +240,7 @@ class ScoreDeliveryTest extends WithPostgres {
         String token = URLDecoder.decode(location.substring(location.indexOf("launch_token=") + 13), StandardCharsets.UTF_8);
         int posts = services.lineItemPosts();
 
-        String id = postScore(token, Map.of("scoreGiven", 6)).then().statusCode(202).extract().path("id");
+        String id = postScore(ContentApi.credential(res.id()), token, Map.of("scoreGiven", 6)).then().statusCode(202).extract().path("id");
 
         Eventually.await(WAIT, () -> "SENT".equals(status(id)), () -> "score is " + status(id));
         assertEquals(posts, services.lineItemPosts(), "no column created");
@@ -243,7 +253,7 @@ class ScoreDeliveryTest extends WithPostgres {
                 "scope", List.of(PlatformServices.AGS_SCOPE_PREFIX + "score"),
                 "lineitem", platform.issuer() + "/ags/course-canvas/lineitems/77?type=external_tool")));
 
-        String id = postScore(l.token(), Map.of("scoreGiven", 2)).then().statusCode(202).extract().path("id");
+        String id = postScore(l, Map.of("scoreGiven", 2)).then().statusCode(202).extract().path("id");
 
         Eventually.await(WAIT, () -> "SENT".equals(status(id)), () -> "score is " + status(id));
         ReceivedScore score = services.scoresFor(l.sub()).get(0);
@@ -258,7 +268,7 @@ class ScoreDeliveryTest extends WithPostgres {
         Instant start = Instant.now();
         List<String> ids = new ArrayList<>();
         for (int given : new int[] { 2, 5, 8 }) {
-            ids.add(postScore(l.token(), Map.of("scoreGiven", given)).then().statusCode(202).extract().path("id"));
+            ids.add(postScore(l, Map.of("scoreGiven", given)).then().statusCode(202).extract().path("id"));
             Thread.sleep(300);
         }
 
@@ -276,7 +286,7 @@ class ScoreDeliveryTest extends WithPostgres {
     void platformFaultsCostRetriesNeverScores() {
         Launched l = launch(resource("Flaky", "problem"), s -> { });
         List<String> ids = new ArrayList<>();
-        ids.add(postScore(l.token(), Map.of("scoreGiven", 0)).then().statusCode(202).extract().path("id"));
+        ids.add(postScore(l, Map.of("scoreGiven", 0)).then().statusCode(202).extract().path("id"));
         Eventually.await(WAIT, () -> "SENT".equals(status(ids.get(0))), () -> "first score is " + status(ids.get(0)));
         int tokens = services.tokenRequests();
         services.failScores(500, 2, null, "{\"error\":\"database is down\"}");
@@ -285,7 +295,7 @@ class ScoreDeliveryTest extends WithPostgres {
         services.revokeTokens(); // the cached token is refused once: a new one is fetched
 
         for (int i = 1; i < 6; i++) {
-            ids.add(postScore(l.token(), Map.of("scoreGiven", i)).then().statusCode(202).extract().path("id"));
+            ids.add(postScore(l, Map.of("scoreGiven", i)).then().statusCode(202).extract().path("id"));
         }
 
         Eventually.await(WAIT, () -> ids.stream().allMatch(id -> "SENT".equals(status(id))),
@@ -304,7 +314,7 @@ class ScoreDeliveryTest extends WithPostgres {
         Launched l = launch(resource("Ungradable", "problem"), s -> { });
         services.refuseUser(l.sub(), 400, "{\"error\":\"User is not gradable: role cannot be graded\"}");
 
-        String id = postScore(l.token(), Map.of("scoreGiven", 4)).then().statusCode(202).extract().path("id");
+        String id = postScore(l, Map.of("scoreGiven", 4)).then().statusCode(202).extract().path("id");
 
         Eventually.await(WAIT, () -> "FAILED".equals(status(id)), () -> "score is " + status(id));
         AdminApi.admin().queryParam("status", "failed").get("/api/v1/scores").then().statusCode(200)
@@ -335,7 +345,45 @@ class ScoreDeliveryTest extends WithPostgres {
 
         Eventually.await(WAIT, () -> services.scoresFor(l.sub()).size() == 1, () -> "form score not delivered");
         assertEquals("from the form", services.scoresFor(l.sub()).get(0).body().path("comment").asText());
-        assertEquals("SENT", DbCounts.text(db, "select status from score where platform_subject = ?", l.sub()));
+        // the platform answers before the outbox records SENT: wait for that eventual state
+        Eventually.await(WAIT, () -> "SENT".equals(formScoreStatus(l)), () -> "form score is " + formScoreStatus(l));
+        assertEquals("SENT", formScoreStatus(l));
+    }
+
+    private String formScoreStatus(Launched l) {
+        return DbCounts.text(db, "select status from score where platform_subject = ?", l.sub());
+    }
+
+    @Test
+    void aScoreSentAgainAfterACrashIsTheSameScore() {
+        // a platform of its own: the re-send counts as a stale score there, which other tests assert never happens
+        try (PlatformSimulator crashed = new PlatformSimulator()) {
+            resentIdentically(crashed, new PlatformServices(crashed, "http://localhost:" + RestAssured.port
+                    + "/.well-known/jwks.json"));
+        }
+    }
+
+    private void resentIdentically(PlatformSimulator platform, PlatformServices services) {
+        Launched l = launch(platform, resource("Crash", "problem"), s -> { });
+        String id = postScore(l, Map.of("scoreGiven", 7.123456, "comment", "first try")).then().statusCode(202)
+                .extract().path("id");
+        Eventually.await(WAIT, () -> "SENT".equals(status(id)), () -> "score is " + status(id));
+
+        // kill -9 after the platform's 200 and before SENT was recorded: the row is still pending under the dead
+        // replica's lease, and whoever claims it after the lease sends it again (at least once, never lost)
+        DbCounts.scalar(db, "with u as (update score set status = 'PENDING', sent_at = null, next_attempt_at = now(), "
+                + "lease_owner = 'dead-pod', lease_expires_at = now() where id = ?::uuid returning id) "
+                + "select count(*) from u", id);
+
+        Eventually.await(WAIT, () -> services.scoresFor(l.sub()).size() == 2 && "SENT".equals(status(id)),
+                () -> services.scoresFor(l.sub()).size() + " received, score is " + status(id));
+        List<ReceivedScore> received = services.scoresFor(l.sub());
+        // AGS §3.4.1: the timestamp orders scores; the same timestamp and values make it the same score
+        assertEquals(received.get(0).body(), received.get(1).body(), "the re-send is identical");
+        assertEquals(received.get(0).path(), received.get(1).path());
+        assertEquals("7.1235", received.get(0).body().path("scoreGiven").asText(), "stored at the column's scale");
+        assertEquals(1, services.staleScores(), "to the platform, the same timestamp again: not a newer score");
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from score where platform_subject = ?", l.sub()));
     }
 
     @Test
@@ -345,8 +393,8 @@ class ScoreDeliveryTest extends WithPostgres {
         Launched l = launch(res, s -> { });
         Launched other = launch(res, s -> { });
         services.refuseUser(l.sub(), 422, "{\"error\":\"user is not enrolled yet\"}");
-        String refused = postScore(l.token(), Map.of("scoreGiven", 3)).then().statusCode(202).extract().path("id");
-        String fine = postScore(other.token(), Map.of("scoreGiven", 4)).then().statusCode(202).extract().path("id");
+        String refused = postScore(l, Map.of("scoreGiven", 3)).then().statusCode(202).extract().path("id");
+        String fine = postScore(other, Map.of("scoreGiven", 4)).then().statusCode(202).extract().path("id");
         Eventually.await(WAIT, () -> "FAILED".equals(status(refused)) && "SENT".equals(status(fine)),
                 () -> "statuses " + status(refused) + " " + status(fine));
         services.clearFaults();
@@ -361,6 +409,9 @@ class ScoreDeliveryTest extends WithPostgres {
         }, () -> "grade sync run not recorded");
         assertEquals(3, services.scoresFor(l.sub()).get(0).body().path("scoreGiven").asInt());
         assertEquals(1, services.scoresFor(other.sub()).size(), "an unchanged grade is not sent again");
+        // the platform has it; the outbox records SENT just after: wait for that eventual state
+        Eventually.await(WAIT, () -> DbCounts.scalar(db, "select count(*) from score where platform_subject = ? "
+                + "and origin = 'GRADE_SYNC' and status = 'SENT'", l.sub()) == 1, () -> "grade sync score not SENT");
         assertEquals("grade_sync", AdminApi.admin().queryParam("status", "sent").get("/api/v1/scores").then()
                 .extract().path("find { it.userId == '" + l.sub() + "' }.origin"));
 

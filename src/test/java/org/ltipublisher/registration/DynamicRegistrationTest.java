@@ -194,26 +194,146 @@ class DynamicRegistrationTest extends WithPostgres {
     }
 
     @Test
-    void reRegistrationOfAKnownPlatformAndClientUpdatesIt() {
+    void reRegistrationOfAKnownPlatformIsAnExplicitAdminActionThatUpdatesIt() {
         try (PlatformSimulator platform = new PlatformSimulator()) {
             RegistrationSimulator moodle = new RegistrationSimulator(platform, Family.MOODLE);
             Pending first = createPending("Moodle first " + UUID.randomUUID());
             assertEquals(200, open(first, moodle).statusCode());
 
-            // the Moodle admin registers again (e.g. after changing the tool's URL): same issuer and client id
+            // the Moodle admin registers again (e.g. after changing the tool's URL): the tool administrator issues
+            // a re-registration URL for the existing registration; same issuer and client id
             platform.rotateKey();
-            Pending second = createPending("Moodle again " + UUID.randomUUID());
-            Response page = open(second, moodle);
+            String again = AdminApi.admin().post("/api/v1/registrations/" + first.id() + "/registration-url")
+                    .then().statusCode(201).extract().path("registrationUrl");
+            Response page = open(URI.create(again).getPath(), moodle.configurationUrl(), moodle.registrationToken);
 
             assertEquals(200, page.statusCode(), page.asString());
             page.then().body(containsString("updated"));
             assertEquals(1, DbCounts.scalar(db, "select count(*) from registration where issuer = ?", platform.issuer()));
-            assertEquals(0, DbCounts.scalar(db, "select count(*) from registration where id = ?", second.id()));
             assertEquals(1, DbCounts.scalar(db, "select count(*) from deployment where registration_id = ?", first.id()));
-            // the second URL is spent too
-            assertEquals(410, open(second, moodle).statusCode());
+            // the re-registration URL is spent too
+            assertEquals(410, open(URI.create(again).getPath(), moodle.configurationUrl(), moodle.registrationToken)
+                    .statusCode());
             launchAfterRegistration(platform, moodle, first.id(), "3");
         }
+    }
+
+    /** The platform columns an attacker would want to repoint. */
+    private Map<String, String> platformColumns(UUID registrationId) {
+        Map<String, String> columns = new java.util.LinkedHashMap<>();
+        for (String column : List.of("issuer", "client_id", "authentication_request_url", "access_token_url",
+                "jwks_url", "token_audience", "unknown_deployment_policy", "updated_at::text")) {
+            columns.put(column, column(registrationId, column));
+        }
+        return columns;
+    }
+
+    private long usedUrls(UUID registrationId) {
+        return DbCounts.scalar(db, "select count(*) from registration_url where registration_id = ? and used_at is not null",
+                registrationId);
+    }
+
+    @Test
+    void aFreshRegistrationUrlCannotTakeOverAnExistingPlatform() {
+        try (PlatformSimulator real = new PlatformSimulator(); PlatformSimulator attacker = new PlatformSimulator()) {
+            RegistrationSimulator moodle = new RegistrationSimulator(real, Family.MOODLE);
+            Pending existing = createPending("Real Moodle " + UUID.randomUUID());
+            assertEquals(200, open(existing, moodle).statusCode());
+            Map<String, String> before = platformColumns(existing.id());
+
+            // the attacker's platform claims issuer A and client X, with its own keys and endpoints
+            RegistrationSimulator forged = new RegistrationSimulator(attacker, Family.MOODLE);
+            forged.configuration.put("issuer", real.issuer());
+            forged.clientId = moodle.clientId;
+            Pending fresh = createPending("Innocent looking " + UUID.randomUUID());
+            DbCounts counts = DbCounts.of(db);
+
+            // 1. http://issuer@attacker/: a string prefix of the URL, but the attacker's host
+            String userinfoUrl = real.issuer() + "@" + URI.create(attacker.issuer()).getAuthority()
+                    + "/.well-known/openid-configuration";
+            Response trick = open(fresh.path(), userinfoUrl, forged.registrationToken);
+            assertEquals(400, trick.statusCode(), trick.asString());
+            trick.then().body(containsString("userinfo_in_url")).body(containsString("user information"));
+
+            // 2. the attacker's own URL naming issuer A: not the issuer's origin
+            Response foreign = open(fresh.path(), forged.configurationUrl(), forged.registrationToken);
+            assertEquals(400, foreign.statusCode(), foreign.asString());
+            foreign.then().body(containsString("issuer_mismatch"));
+            assertTrue(forged.calls().isEmpty(), "the tool never registered itself at the attacker's platform");
+
+            // 3. even served from the issuer's own origin (e.g. a page on the platform's site), a configuration
+            //    whose issuer + client id belong to another registration changes nothing
+            moodle.configuration.put("jwks_uri", attacker.jwksUrl());
+            moodle.configuration.put("authorization_endpoint", attacker.authUrl());
+            moodle.configuration.put("token_endpoint", attacker.tokenUrl());
+            Response taken = open(fresh, moodle);
+            assertEquals(409, taken.statusCode(), taken.asString());
+            taken.then().body(containsString("platform_already_registered"))
+                    .body(containsString("already registered as &#39;Real Moodle"))
+                    .body(containsString("re-register it from that registration"));
+
+            assertEquals(before, platformColumns(existing.id()), "the existing registration is unchanged");
+            assertEquals(counts, DbCounts.of(db));
+            assertNull(column(fresh.id(), "issuer"));
+            assertEquals(0, usedUrls(fresh.id()), "the fresh URL is still unused");
+            assertEquals(1, DbCounts.scalar(db, "select count(*) from registration where issuer = ?", real.issuer()));
+            given().accept("application/json").queryParam("openid_configuration", userinfoUrl)
+                    .get(fresh.path()).then().statusCode(400)
+                    .body("error", org.hamcrest.Matchers.equalTo("userinfo_in_url"));
+
+            // the real platform's launches still work
+            launchAfterRegistration(real, moodle, existing.id(), "3");
+        }
+    }
+
+    @Test
+    void aReRegistrationUrlIsForItsOwnIssuerOnly() {
+        try (PlatformSimulator platform = new PlatformSimulator(); PlatformSimulator other = new PlatformSimulator()) {
+            RegistrationSimulator moodle = new RegistrationSimulator(platform, Family.MOODLE);
+            Pending existing = createPending("Moodle " + UUID.randomUUID());
+            assertEquals(200, open(existing, moodle).statusCode());
+            Map<String, String> before = platformColumns(existing.id());
+            String again = AdminApi.admin().post("/api/v1/registrations/" + existing.id() + "/registration-url")
+                    .then().statusCode(201).extract().path("registrationUrl");
+            RegistrationSimulator otherMoodle = new RegistrationSimulator(other, Family.MOODLE);
+
+            Response refused = open(URI.create(again).getPath(), otherMoodle.configurationUrl(),
+                    otherMoodle.registrationToken);
+
+            assertEquals(409, refused.statusCode(), refused.asString());
+            refused.then().body(containsString("reregistration_other_issuer"));
+            assertTrue(otherMoodle.calls().isEmpty(), "the tool did not register itself at the other platform");
+            assertEquals(before, platformColumns(existing.id()));
+            assertEquals(1, usedUrls(existing.id()), "only the first URL is spent");
+            assertEquals(0, DbCounts.scalar(db, "select count(*) from registration where issuer = ?", other.issuer()));
+            // the URL is still good for its own platform
+            assertEquals(200, open(URI.create(again).getPath(), moodle.configurationUrl(), moodle.registrationToken)
+                    .statusCode());
+        }
+    }
+
+    @Test
+    void platformEndpointsWithUserInformationAreRefused() {
+        try (PlatformSimulator platform = new PlatformSimulator()) {
+            RegistrationSimulator moodle = new RegistrationSimulator(platform, Family.MOODLE);
+            Pending pending = createPending("Userinfo endpoint " + UUID.randomUUID());
+            String jwks = (String) moodle.configuration.get("jwks_uri");
+            moodle.configuration.put("jwks_uri", platform.issuer() + "@" + "127.0.0.1:9/jwks");
+            assertFailsAndStaysRetryable(pending, moodle, open(pending, moodle), 502, "platform_configuration_invalid",
+                    "its jwks_uri carries user information", () -> moodle.configuration.put("jwks_uri", jwks));
+        }
+    }
+
+    @Test
+    void originsAreComparedAsParsedUrls() {
+        assertEquals(PlatformConfigurationReader.origin(URI.create("HTTPS://Moodle.Example.EDU:443/mod/lti/x")),
+                PlatformConfigurationReader.origin(URI.create("https://moodle.example.edu")));
+        assertEquals(PlatformConfigurationReader.origin(URI.create("http://lms.example:80/a")),
+                PlatformConfigurationReader.origin(URI.create("http://LMS.example/")));
+        assertTrue(!PlatformConfigurationReader.origin(URI.create("https://lms.example:8443/"))
+                .equals(PlatformConfigurationReader.origin(URI.create("https://lms.example/"))));
+        assertTrue(!PlatformConfigurationReader.origin(URI.create("https://lms.example.attacker.example/"))
+                .equals(PlatformConfigurationReader.origin(URI.create("https://lms.example"))));
     }
 
     /** A failure: the status, the message, nothing stored, and the same URL still works afterwards. */
