@@ -74,8 +74,20 @@ public interface LtiConfig {
         /** Domain of the generated e-mail addresses of anonymous accounts. */
         String anonymousEmailDomain();
 
-        /** Lifetime of a local sign-in (tool session cookie). */
+        /** Lifetime of a local sign-in (tool session cookie and its row; sign-out deletes the row). */
         Duration sessionTtl();
+
+        /** Failed sign-ins for one username within {@link #signInWindow()} before it answers 429. */
+        @WithDefault("5")
+        int signInMaxFailuresPerUser();
+
+        /** Failed sign-ins from one client address within {@link #signInWindow()} before it answers 429. */
+        @WithDefault("30")
+        int signInMaxFailuresPerAddress();
+
+        /** The fixed window failed sign-ins are counted in, and how long a throttled key waits at most. */
+        @WithDefault("15m")
+        Duration signInWindow();
     }
 
     interface Registration {
