@@ -13,6 +13,13 @@ public interface LtiConfig {
     /** Public base URL behind the ingress; unset means: taken from the request and trusted X-Forwarded-* headers. */
     Optional<String> publicUrl();
 
+    /**
+     * CSP frame-ancestors sources allowed besides the registered platforms' origins, e.g. a school's own
+     * LMS domain or {@code https://*.blackboard.com}: pages of platforms whose LMS runs on another host
+     * than their issuer and login URL.
+     */
+    Optional<java.util.List<String>> frameAncestors();
+
     Launch launch();
 
     PlatformJwks platformJwks();

@@ -5,8 +5,9 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,30 +19,47 @@ import org.ltipublisher.db.Sql;
 /**
  * The origins of the platforms that may show the tool's pages in a frame (CSP {@code frame-ancestors}):
  * issuer and authentication request URL of every registration that can launch (platform details and a
- * deployment, or the policy that adds deployments on first launch). Read at most once per cache period per
- * replica; registration changes on this replica clear it at once.
+ * deployment, or the policy that adds deployments on first launch). A cloud platform whose issuer its
+ * customers share (Canvas cloud) runs each school's LMS on a host of its own domain, so the vendor's domain
+ * is allowed for it ({@code https://*.instructure.com}); {@code lti.frame-ancestors} adds what registrations
+ * cannot tell (a custom LMS domain, Blackboard SaaS). Read at most once per cache period per replica;
+ * registration changes on this replica clear it at once.
  */
 @ApplicationScoped
 public class FramingOrigins {
 
+    /** What a CSP host-source may look like; anything else from configuration is left out. */
+    private static final Pattern HOST_SOURCE = Pattern.compile("https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
     private final Sql sql;
+    private final LtiConfig config;
     private final ShortLivedCache<Boolean, List<String>> cache;
 
     public FramingOrigins(Sql sql, LtiConfig config, Clock clock) {
         this.sql = sql;
+        this.config = config;
         this.cache = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
-    /** Distinct {@code scheme://host[:port]} values, sorted. */
+    /** Distinct CSP host-sources ({@code scheme://host[:port]}, or a vendor's {@code https://*.domain}), sorted. */
     public List<String> origins() {
-        return cache.get(Boolean.TRUE, () -> Optional.of(sql.list("""
+        return cache.get(Boolean.TRUE, () -> Optional.of(load())).orElse(List.of());
+    }
+
+    private List<String> load() {
+        TreeSet<String> sources = new TreeSet<>();
+        sql.list("""
                 select r.issuer, r.authentication_request_url from registration r
                 where r.issuer is not null and r.authentication_request_url is not null
                   and (r.unknown_deployment_policy = 'ADD'
                        or exists (select from deployment d where d.registration_id = r.id))
-                """, row -> List.of(Objects.toString(row.getString(1), ""), Objects.toString(row.getString(2), "")))
-                .stream().flatMap(List::stream).flatMap(FramingOrigins::origin).distinct().sorted().toList()))
-                .orElse(List.of());
+                """, row -> List.of(row.getString(1), row.getString(2))).forEach(urls -> {
+            urls.stream().flatMap(FramingOrigins::origin).forEach(sources::add);
+            DelegatedIssuers.vendorDomain(urls.get(0)).ifPresent(domain -> sources.add("https://*." + domain));
+        });
+        config.frameAncestors().orElse(List.of()).stream().map(String::trim)
+                .filter(source -> HOST_SOURCE.matcher(source).matches()).forEach(sources::add);
+        return List.copyOf(sources);
     }
 
     void clear() {
