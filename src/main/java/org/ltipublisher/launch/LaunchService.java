@@ -68,7 +68,8 @@ public class LaunchService {
     public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
             PublishedResourceService resources, NonceStore nonces, ReturningUserLaunch returningUsers,
             PlacementService placements,
-            AccountService accounts, ToolSession session, SignInThrottle signIns, PendingLaunchCodec pendings, HandOffService handOffs,
+            AccountService accounts, ToolSession session, SignInThrottle signIns, PendingLaunchCodec pendings,
+            HandOffService handOffs,
             LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection, EntityManager em,
             LtiConfig config, Clock clock) {
         this.states = states;

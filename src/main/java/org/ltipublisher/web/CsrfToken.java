@@ -44,8 +44,4 @@ public class CsrfToken {
         }
         return token;
     }
-
-    public String getFieldName() {
-        return BrowserForms.FIELD;
-    }
 }
