@@ -88,8 +88,11 @@ public interface LtiConfig {
         @WithDefault("5")
         int signInMaxFailuresPerUser();
 
-        /** Failed sign-ins from one client address within {@link #signInWindow()} before it answers 429. */
-        @WithDefault("30")
+        /**
+         * Failed sign-ins from one client address within {@link #signInWindow()} before it answers 429; high
+         * enough for a school behind one NAT address, low enough to stop spraying passwords over many names.
+         */
+        @WithDefault("100")
         int signInMaxFailuresPerAddress();
 
         /** The fixed window failed sign-ins are counted in, and how long a throttled key waits at most. */
