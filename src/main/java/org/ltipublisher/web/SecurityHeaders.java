@@ -21,8 +21,10 @@ import org.ltipublisher.registration.FramingOrigins;
  * <li>Answers that carry a launch token in a URL (the redirect to {@code contentUrl?launch_token=…}, a page
  * opened with one) are not stored ({@code no-store}) and send no Referer at all: the token is a credential.</li>
  * </ul>
- * Pages of LTI 1.1 launches and pages opened with a launch token may be framed by any site: LTI 1.1 consumers
- * register no origin, and a launch-token page shows only what its token's holder may see anyway.
+ * Some pages may be framed by any site: pages of LTI 1.1 launches (consumers register no origin), pages opened
+ * with a launch token, and the dynamic registration page, which a platform not registered yet opens in its
+ * frame (LTI Dynamic Registration 1.0 §3.5); the last two need a secret in their URL, so a foreign frame
+ * shows only what the secret's holder may see anyway.
  */
 public class SecurityHeaders {
 
@@ -46,7 +48,8 @@ public class SecurityHeaders {
         MediaType type = response.getMediaType();
         if (type != null && type.isCompatible(MediaType.TEXT_HTML_TYPE)
                 && !response.getHeaders().containsKey("Content-Security-Policy")) {
-            boolean anyFrame = launchToken || request.getUriInfo().getPath().startsWith("/lti/v1p1/");
+            String path = request.getUriInfo().getPath();
+            boolean anyFrame = launchToken || path.startsWith("/lti/v1p1/") || path.startsWith("/lti/register/");
             response.getHeaders().putSingle("Content-Security-Policy",
                     "frame-ancestors " + (anyFrame ? "*" : frameAncestors()) + "; object-src 'none'; base-uri 'none'");
         }

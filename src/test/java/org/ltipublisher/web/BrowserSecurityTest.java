@@ -250,6 +250,10 @@ class BrowserSecurityTest extends WithPostgres {
         assertTrue(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"), csp);
         assertEquals("nosniff", given().get("/.well-known/jwks.json").header("X-Content-Type-Options"));
         assertEquals("nosniff", given().get("/lti-storage.js").header("X-Content-Type-Options"));
+        // a platform not registered yet shows the dynamic registration page in its frame
+        String registration = given().accept("text/html").get("/lti/register/" + UUID.randomUUID())
+                .header("Content-Security-Policy");
+        assertTrue(registration != null && registration.contains("frame-ancestors *"), registration);
 
         LtiBrowser browser = new LtiBrowser();
         Response launch = browser.launch(platform, reg, res.launchUrl(), spec(reg, res, "learner-" + UUID.randomUUID()));
