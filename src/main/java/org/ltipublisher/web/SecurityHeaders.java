@@ -23,8 +23,8 @@ import org.ltipublisher.registration.FramingOrigins;
  * </ul>
  * Some pages may be framed by any site: pages of LTI 1.1 launches (consumers register no origin), pages opened
  * with a launch token, and the dynamic registration page, which a platform not registered yet opens in its
- * frame (DR 1.0 §3.1: the registration initiation URL opens in the platform's window or iframe); the last two need a secret in their URL, so a foreign frame
- * shows only what the secret's holder may see anyway.
+ * window or iframe (DR 1.0 §3.1). The last two need a secret in their URL, so a foreign frame shows only what
+ * the secret's holder may see anyway.
  */
 public class SecurityHeaders {
 
