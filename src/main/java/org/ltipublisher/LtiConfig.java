@@ -13,6 +13,13 @@ public interface LtiConfig {
     /** Public base URL behind the ingress; unset means: taken from the request and trusted X-Forwarded-* headers. */
     Optional<String> publicUrl();
 
+    /**
+     * CSP frame-ancestors sources allowed besides the registered platforms' origins, e.g. a school's own
+     * LMS domain or {@code https://*.blackboard.com}: pages of platforms whose LMS runs on another host
+     * than their issuer and login URL.
+     */
+    Optional<java.util.List<String>> frameAncestors();
+
     Launch launch();
 
     PlatformJwks platformJwks();
@@ -74,8 +81,23 @@ public interface LtiConfig {
         /** Domain of the generated e-mail addresses of anonymous accounts. */
         String anonymousEmailDomain();
 
-        /** Lifetime of a local sign-in (tool session cookie). */
+        /** Lifetime of a local sign-in (tool session cookie and its row; sign-out deletes the row). */
         Duration sessionTtl();
+
+        /** Failed sign-ins for one username within {@link #signInWindow()} before it answers 429. */
+        @WithDefault("5")
+        int signInMaxFailuresPerUser();
+
+        /**
+         * Failed sign-ins from one client address within {@link #signInWindow()} before it answers 429; high
+         * enough for a school behind one NAT address, low enough to stop spraying passwords over many names.
+         */
+        @WithDefault("100")
+        int signInMaxFailuresPerAddress();
+
+        /** The fixed window failed sign-ins are counted in, and how long a throttled key waits at most. */
+        @WithDefault("15m")
+        Duration signInWindow();
     }
 
     interface Registration {

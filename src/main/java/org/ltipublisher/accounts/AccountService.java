@@ -90,20 +90,61 @@ public class AccountService {
 
     // --- local sign-in -------------------------------------------------------------------------
 
-    /** The account whose username and password match, if any (constant work whether or not the user exists). */
-    @Transactional
-    public Optional<AccountSummary> authenticate(String username, String password) {
-        if (username == null || password == null) {
-            return Optional.empty();
+    /** Why a username and password did not sign in (logged, never shown: the page says the same for both). */
+    public enum SignInFailure {
+        UNKNOWN_USERNAME, WRONG_PASSWORD
+    }
+
+    /** An account when the password matched, else the reason it did not. */
+    public record Authentication(Optional<AccountSummary> account, SignInFailure failure) {
+        static Authentication failed(SignInFailure failure) {
+            return new Authentication(Optional.empty(), failure);
         }
-        Optional<Account> account = accounts.findByUsername(username.trim());
-        String hash = account.map(a -> a.passwordHash).orElse(null);
+    }
+
+    /**
+     * Checks a username and password with constant work whether or not the user exists. Not transactional:
+     * the hash is read in one short statement and bcrypt runs while this thread holds no database
+     * connection, so a burst of sign-ins cannot drain the pool the launches need.
+     */
+    public Authentication authenticate(String username, String password) {
+        if (username == null || password == null || username.isBlank()) {
+            BcryptUtil.matches(password == null ? "" : password, dummyHash());
+            return Authentication.failed(SignInFailure.UNKNOWN_USERNAME);
+        }
+        Optional<Credentials> credentials = sql.queryOne("""
+                select id, username, email, given_name, family_name, full_name, anonymous, password_hash
+                from account where username = ?
+                """, Credentials::read, username.trim());
+        String hash = credentials.map(Credentials::passwordHash).orElse(null);
         if (hash == null) {
             // same bcrypt cost as a real check, so response time does not reveal which usernames exist
             BcryptUtil.matches(password, dummyHash());
-            return Optional.empty();
+            return Authentication.failed(SignInFailure.UNKNOWN_USERNAME);
         }
-        return BcryptUtil.matches(password, hash) ? account.map(AccountSummary::of) : Optional.empty();
+        return BcryptUtil.matches(password, hash)
+                ? new Authentication(credentials.map(Credentials::summary), null)
+                : Authentication.failed(SignInFailure.WRONG_PASSWORD);
+    }
+
+    /** Whether this password is the account's (re-authentication before linking the signed-in account). */
+    public boolean passwordMatches(UUID accountId, String password) {
+        String hash = sql.queryOne("select password_hash from account where id = ?", row -> row.getString(1), accountId)
+                .orElse(null);
+        if (hash == null || password == null) {
+            BcryptUtil.matches(password == null ? "" : password, dummyHash());
+            return false;
+        }
+        return BcryptUtil.matches(password, hash);
+    }
+
+    private record Credentials(AccountSummary summary, String passwordHash) {
+        static Credentials read(java.sql.ResultSet row) throws java.sql.SQLException {
+            String username = row.getString(2);
+            return new Credentials(new AccountSummary(row.getObject(1, UUID.class), username, row.getString(3),
+                    Account.displayName(username, row.getString(4), row.getString(5), row.getString(6)),
+                    row.getBoolean(7)), row.getString(8));
+        }
     }
 
     @Transactional
@@ -115,13 +156,16 @@ public class AccountService {
 
     /**
      * The account linked to this platform user, touching the link and refreshing the profile from the
-     * launch (never for anonymous accounts, which keep no personal data).
+     * launch: only when this platform user's launch created the account (a platform user linked to an
+     * existing account never rewrites its e-mail or name), and never for anonymous accounts.
      */
     public Optional<AccountSummary> findLinked(PlatformIdentity identity) {
-        Optional<Account> linked = sql.queryOne("""
+        Optional<Linked> linked = sql.queryOne("""
                 with link as (
-                    update platform_user set last_launch_at = ? where issuer = ? and subject = ? returning account_id)
-                select a.id, a.username, a.email, a.given_name, a.family_name, a.full_name, a.anonymous
+                    update platform_user set last_launch_at = ? where issuer = ? and subject = ?
+                    returning account_id, owns_profile)
+                select a.id, a.username, a.email, a.given_name, a.family_name, a.full_name, a.anonymous,
+                    link.owns_profile
                 from account a join link on a.id = link.account_id
                 """, row -> {
             Account a = new Account();
@@ -132,9 +176,10 @@ public class AccountService {
             a.familyName = row.getString(5);
             a.fullName = row.getString(6);
             a.anonymous = row.getBoolean(7);
-            return a;
+            return new Linked(a, row.getBoolean(8));
         }, clock.instant(), identity.issuer(), identity.subject());
-        linked.filter(a -> !a.anonymous && profileChanged(a, identity)).ifPresent(a -> {
+        linked.filter(l -> l.ownsProfile() && !l.account().anonymous && profileChanged(l.account(), identity))
+                .map(Linked::account).ifPresent(a -> {
             a.email = coalesce(identity.email(), a.email);
             a.givenName = coalesce(identity.givenName(), a.givenName);
             a.familyName = coalesce(identity.familyName(), a.familyName);
@@ -142,7 +187,10 @@ public class AccountService {
             sql.update("update account set email = ?, given_name = ?, family_name = ?, full_name = ? where id = ?",
                     a.email, a.givenName, a.familyName, a.fullName, a.id);
         });
-        return linked.map(AccountSummary::of);
+        return linked.map(l -> AccountSummary.of(l.account()));
+    }
+
+    private record Linked(Account account, boolean ownsProfile) {
     }
 
     /**
@@ -173,7 +221,7 @@ public class AccountService {
                 values (?, ?, ?, ?, ?, ?, ?, ?)
                 """, account.id, account.username, account.email, account.givenName, account.familyName,
                 account.fullName, account.anonymous, account.createdAt);
-        insertLink(identity, account.id);
+        insertLink(identity, account.id, true);
         return AccountSummary.of(account);
     }
 
@@ -186,7 +234,7 @@ public class AccountService {
         }
         Account account = accounts.findByIdOptional(accountId)
                 .orElseThrow(() -> Rejection.notFound("unknown_account", "the account to link no longer exists"));
-        insertLink(identity, account.id);
+        insertLink(identity, account.id, false);
         return AccountSummary.of(account);
     }
 
@@ -210,12 +258,13 @@ public class AccountService {
                 && accountEmail.trim().toLowerCase(Locale.ROOT).equals(launchEmail.trim().toLowerCase(Locale.ROOT));
     }
 
-    private void insertLink(PlatformIdentity identity, UUID accountId) {
+    /** {@code ownsProfile}: the launch created the account, so later launches keep its profile current. */
+    private void insertLink(PlatformIdentity identity, UUID accountId, boolean ownsProfile) {
         sql.update("""
-                insert into platform_user (id, issuer, subject, account_id, created_at, last_launch_at)
-                values (?, ?, ?, ?, ?, ?)
+                insert into platform_user (id, issuer, subject, account_id, created_at, last_launch_at, owns_profile)
+                values (?, ?, ?, ?, ?, ?, ?)
                 """, UUID.randomUUID(), identity.issuer(), identity.subject(), accountId, clock.instant(),
-                clock.instant());
+                clock.instant(), ownsProfile);
     }
 
     private static boolean profileChanged(Account a, PlatformIdentity i) {

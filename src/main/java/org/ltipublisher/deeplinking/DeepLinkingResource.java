@@ -7,11 +7,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
+import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.PublicUrl;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -30,13 +32,18 @@ public class DeepLinkingResource {
 
     private final ContentSelection selection;
     private final PublicUrl publicUrl;
+    private final BrowserForms browserForms;
 
     @Context
     UriInfo uriInfo;
 
-    public DeepLinkingResource(ContentSelection selection, PublicUrl publicUrl) {
+    @Context
+    HttpHeaders headers;
+
+    public DeepLinkingResource(ContentSelection selection, PublicUrl publicUrl, BrowserForms browserForms) {
         this.selection = selection;
         this.publicUrl = publicUrl;
+        this.browserForms = browserForms;
     }
 
     @POST
@@ -44,7 +51,9 @@ public class DeepLinkingResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response respond(@RestForm("selection") String token, @RestForm String action,
-            @RestForm("resource") List<String> resources, @RestForm("gradebook") List<String> gradebook) {
+            @RestForm("resource") List<String> resources, @RestForm("gradebook") List<String> gradebook,
+            @RestForm(BrowserForms.FIELD) String csrfToken) {
+        browserForms.verify(headers, uriInfo, csrfToken);
         ContentSelection.Answer answer = selection.respond(token, "cancel".equals(action), resources, gradebook,
                 publicUrl.base(uriInfo));
         TemplateInstance page = answer.post() != null ? Templates.respond(answer.post()) : Templates.select(answer.page());

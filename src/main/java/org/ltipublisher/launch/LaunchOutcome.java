@@ -28,9 +28,11 @@ public sealed interface LaunchOutcome {
 
     /**
      * The user must link an account first. {@code existingOnly}: only signing in to an account with the
-     * launch's e-mail is offered; otherwise creating a new account is offered too.
+     * launch's e-mail is offered; otherwise creating a new account is offered too. {@code bindingCookie}
+     * (a Set-Cookie value) binds the pending launch to this browser; null when the browser has it already.
      */
     record ChooseAccount(String pendingToken, boolean existingOnly, String launchName, String launchEmail,
-            String signedInAs, String error, String username, boolean forContentSelection) implements LaunchOutcome {
+            String signedInAs, String error, String username, boolean forContentSelection, String bindingCookie)
+            implements LaunchOutcome {
     }
 }

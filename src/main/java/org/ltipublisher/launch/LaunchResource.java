@@ -15,10 +15,12 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestForm;
 import org.ltipublisher.deeplinking.ContentSelection;
 import org.ltipublisher.deeplinking.DeepLinkingResource;
+import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.PublicUrl;
 import org.ltipublisher.web.RequestCookies;
 
 import io.quarkus.qute.CheckedTemplate;
+import io.vertx.core.http.HttpServerRequest;
 import io.quarkus.qute.TemplateInstance;
 
 /** The tool's redirect_uri: platforms form-post the id_token here (Security Framework §5.1.1.3). */
@@ -36,6 +38,7 @@ public class LaunchResource {
     private final LoginStateCodec states;
     private final ContentSelection contentSelection;
     private final PublicUrl publicUrl;
+    private final BrowserForms browserForms;
 
     @Context
     UriInfo uriInfo;
@@ -43,8 +46,12 @@ public class LaunchResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    HttpServerRequest vertxRequest;
+
     public LaunchResource(LaunchService launches, LoginStateCodec states, ContentSelection contentSelection,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl, BrowserForms browserForms) {
+        this.browserForms = browserForms;
         this.launches = launches;
         this.states = states;
         this.contentSelection = contentSelection;
@@ -90,9 +97,10 @@ public class LaunchResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
-            @RestForm String password) {
+            @RestForm String password, @RestForm(BrowserForms.FIELD) String csrfToken) {
+        browserForms.verify(headers, uriInfo, csrfToken);
         return render(launches.completeChoice(new LaunchService.AccountChoice(pending, action, username, password,
-                RequestCookies.of(headers), publicUrl.base(uriInfo))))
+                RequestCookies.of(headers), publicUrl.base(uriInfo), BrowserForms.clientAddress(vertxRequest))))
                 .build();
     }
 
@@ -116,9 +124,16 @@ public class LaunchResource {
             }
             case LaunchOutcome.ReadPlatformStorage read -> Response.ok(Templates.readState(read))
                     .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Cache-Control", "no-store");
-            case LaunchOutcome.ChooseAccount choice -> Response
-                    .status(choice.error() == null ? Response.Status.OK : Response.Status.UNAUTHORIZED)
-                    .entity(Templates.account(choice)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+            case LaunchOutcome.ChooseAccount choice -> {
+                Response.ResponseBuilder builder = Response
+                        .status(choice.error() == null ? Response.Status.OK : Response.Status.UNAUTHORIZED)
+                        .entity(Templates.account(choice)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                        .header("Cache-Control", "no-store");
+                if (choice.bindingCookie() != null) {
+                    builder.header("Set-Cookie", choice.bindingCookie());
+                }
+                yield builder;
+            }
         };
     }
 }

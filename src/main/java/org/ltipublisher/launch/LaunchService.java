@@ -9,7 +9,6 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -18,6 +17,7 @@ import org.ltipublisher.LtiConfig;
 import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.ProvisioningMode;
+import org.ltipublisher.accounts.SignInThrottle;
 import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.content.HandOffService;
@@ -55,6 +55,7 @@ public class LaunchService {
     private final PlacementService placements;
     private final AccountService accounts;
     private final ToolSession session;
+    private final SignInThrottle signIns;
     private final PendingLaunchCodec pendings;
     private final HandOffService handOffs;
     private final LaunchMetrics metrics;
@@ -67,7 +68,8 @@ public class LaunchService {
     public LaunchService(LoginStateCodec states, IdTokenValidator validator, RegistrationService registrations,
             PublishedResourceService resources, NonceStore nonces, ReturningUserLaunch returningUsers,
             PlacementService placements,
-            AccountService accounts, ToolSession session, PendingLaunchCodec pendings, HandOffService handOffs,
+            AccountService accounts, ToolSession session, SignInThrottle signIns, PendingLaunchCodec pendings,
+            HandOffService handOffs,
             LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection, EntityManager em,
             LtiConfig config, Clock clock) {
         this.states = states;
@@ -79,6 +81,7 @@ public class LaunchService {
         this.placements = placements;
         this.accounts = accounts;
         this.session = session;
+        this.signIns = signIns;
         this.pendings = pendings;
         this.handOffs = handOffs;
         this.metrics = metrics;
@@ -192,7 +195,7 @@ public class LaunchService {
             }
             default -> {
                 return accountChoice(launch, request, new PendingLaunch(launch.user(), mode, resource.id,
-                        ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null),
+                        ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null, null),
                         account -> enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(),
                                 roleClass, launch, request.baseUrl()));
             }
@@ -218,7 +221,7 @@ public class LaunchService {
             return new LaunchOutcome.SelectContent(contentSelection.bind(selection, linked.get().id()), null);
         }
         return accountChoice(launch, request, new PendingLaunch(launch.user(), ProvisioningMode.EXISTING_ONLY, null,
-                null, null, RoleClass.INSTRUCTOR, String.join(" ", launch.roles()), selection),
+                null, null, RoleClass.INSTRUCTOR, String.join(" ", launch.roles()), selection, null),
                 account -> new LaunchOutcome.SelectContent(contentSelection.bind(selection, account.id()), null));
     }
 
@@ -239,7 +242,16 @@ public class LaunchService {
                 && AccountService.sameEmail(signedIn.get().email(), launch.user().email())) {
             return proceed.apply(accounts.link(launch.user(), signedIn.get().id()));
         }
-        return choice(pending, signedIn.map(AccountSummary::displayName).orElse(null), null, null);
+        return bindToBrowser(pending, request.cookies(), signedIn.map(AccountSummary::displayName).orElse(null));
+    }
+
+    /** The account choice page, bound to this browser (see {@link PendingLaunchCodec#bind}). */
+    private LaunchOutcome.ChooseAccount bindToBrowser(PendingLaunch pending, Function<String, String> cookies,
+            String signedInAs) {
+        PendingLaunchCodec.Bound bound = pendings.bind(pending, cookies);
+        LaunchOutcome.ChooseAccount page = choice(bound.pending(), signedInAs, null, null);
+        return new LaunchOutcome.ChooseAccount(page.pendingToken(), page.existingOnly(), page.launchName(),
+                page.launchEmail(), page.signedInAs(), null, null, page.forContentSelection(), bound.setCookie());
     }
 
     private Deployment recordDeployment(Registration registration, Optional<Deployment> deployment, LtiLaunch launch) {
@@ -252,40 +264,47 @@ public class LaunchService {
         });
     }
 
-    /** What the account page posts: link to the signed-in account, sign in to one, or create one. */
+    /**
+     * What the account page posts: link to the signed-in account (its password asked again), sign in to one,
+     * or create one; {@code clientAddress} is the address sign-ins are throttled by.
+     */
     public record AccountChoice(String pendingToken, String action, String username, String password,
-            Function<String, String> cookies, String baseUrl) {
+            Function<String, String> cookies, String baseUrl, String clientAddress) {
     }
 
-    @Transactional
+    /**
+     * Finishes an account choice. The pending launch must come back from the browser it was shown in, and
+     * passwords are checked before the transaction opens: bcrypt never holds a database connection.
+     */
     public LaunchOutcome completeChoice(AccountChoice choice) {
         PendingLaunch pending = pendings.verify(choice.pendingToken());
-        PublishedResource resource = pending.isDeepLinking() ? null : resources.find(pending.resourceId())
-                .filter(r -> r.enabled)
-                .orElseThrow(() -> Rejection.forbidden("resource_disabled", "this resource is no longer available"));
+        pendings.requireSameBrowser(pending, choice.cookies());
         boolean existingOnly = pending.mode() == ProvisioningMode.EXISTING_ONLY;
         String action = choice.action() == null ? "" : choice.action();
-        AccountSummary account;
-        jakarta.ws.rs.core.NewCookie sessionCookie = null;
+        AccountSummary chosen = null;
         switch (action) {
             case "create" -> {
                 if (existingOnly) {
                     throw Rejection.forbidden("existing_account_required",
                             "this resource only admits existing accounts: sign in instead");
                 }
-                account = accounts.createAndLink(pending.user(), false);
             }
             case "current" -> {
-                account = session.accountId(choice.cookies().apply(ToolSession.COOKIE)).flatMap(accounts::find)
+                chosen = session.accountId(choice.cookies().apply(ToolSession.COOKIE)).flatMap(accounts::find)
                         .orElseThrow(() -> Rejection.unauthorized("not_signed_in", "you are no longer signed in"));
-                if (existingOnly && !AccountService.sameEmail(account.email(), pending.user().email())) {
-                    return choice(pending, account.displayName(), "The account you are signed in to has another "
+                if (existingOnly && !AccountService.sameEmail(chosen.email(), pending.user().email())) {
+                    return choice(pending, chosen.displayName(), "The account you are signed in to has another "
                             + "e-mail address than your course account; sign in to the matching one.", null);
                 }
-                account = accounts.link(pending.user(), account.id());
+                // being signed in is not enough: a page of another site can make the browser send that cookie
+                if (!signIns.reauthenticate(chosen, choice.password(), choice.clientAddress())) {
+                    return choice(pending, chosen.displayName(), "Wrong password for " + chosen.displayName()
+                            + ": type the password of the account you are signed in to.", null);
+                }
             }
             case "signin" -> {
-                Optional<AccountSummary> authenticated = accounts.authenticate(choice.username(), choice.password());
+                Optional<AccountSummary> authenticated = signIns.signIn(choice.username(), choice.password(),
+                        choice.clientAddress());
                 if (authenticated.isEmpty()) {
                     return choice(pending, null, "Unknown username or wrong password.", choice.username());
                 }
@@ -293,11 +312,21 @@ public class LaunchService {
                     return choice(pending, null, "The account '" + authenticated.get().username()
                             + "' has another e-mail address than your course account.", choice.username());
                 }
-                account = accounts.link(pending.user(), authenticated.get().id());
-                sessionCookie = session.open(account.id());
+                chosen = authenticated.get();
             }
             default -> throw Rejection.badRequest("unknown_action", "unknown choice '" + action + "'");
         }
+        AccountSummary verified = chosen;
+        return QuarkusTransaction.requiringNew().call(() -> linkChosen(pending, action, verified, choice.baseUrl()));
+    }
+
+    private LaunchOutcome linkChosen(PendingLaunch pending, String action, AccountSummary chosen, String baseUrl) {
+        PublishedResource resource = pending.isDeepLinking() ? null : resources.find(pending.resourceId())
+                .filter(r -> r.enabled)
+                .orElseThrow(() -> Rejection.forbidden("resource_disabled", "this resource is no longer available"));
+        AccountSummary account = chosen == null ? accounts.createAndLink(pending.user(), false)
+                : accounts.link(pending.user(), chosen.id());
+        jakarta.ws.rs.core.NewCookie sessionCookie = "signin".equals(action) ? session.open(account.id()) : null;
         if (pending.isDeepLinking()) {
             return new LaunchOutcome.SelectContent(contentSelection.bind(pending.deepLinking(), account.id()),
                     sessionCookie);
@@ -307,7 +336,7 @@ public class LaunchService {
                 pending.resourceLinkRowId(), pending.contextRowId(), pending.roleClass(),
                 pending.roles().isBlank() ? java.util.List.of() : java.util.List.of(pending.roles().split(" ")),
                 pending.user().issuer(), pending.user().subject());
-        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, choice.baseUrl()), sessionCookie);
+        return new LaunchOutcome.Redirect(handOffs.destination(resource, handOff, baseUrl), sessionCookie);
     }
 
     private LaunchOutcome enterContent(AccountSummary account, PublishedResource resource, UUID contextRowId,
@@ -330,7 +359,7 @@ public class LaunchService {
         String name = pending.user().fullName() != null ? pending.user().fullName()
                 : joinNames(pending.user().givenName(), pending.user().familyName());
         return new LaunchOutcome.ChooseAccount(pendings.sign(pending), pending.mode() == ProvisioningMode.EXISTING_ONLY,
-                name, pending.user().email(), signedInAs, error, username, pending.isDeepLinking());
+                name, pending.user().email(), signedInAs, error, username, pending.isDeepLinking(), null);
     }
 
     /**

@@ -11,12 +11,18 @@ import org.ltipublisher.resources.RoleClass;
  * one (prompt / existing-only modes). Carried in a signed token, so any replica can finish it.
  * What follows the account choice is either entering a resource ({@code resourceId}, link, context) or,
  * for a deep linking request, the content selection ({@code deepLinking}: the unbound selection token;
- * resource and link are then null).
+ * resource and link are then null). {@code browserBinding} is the SHA-256 of the random cookie set in the
+ * browser the account choice page was shown in: only that browser can finish the launch.
  */
 public record PendingLaunch(PlatformIdentity user, ProvisioningMode mode, UUID resourceId, UUID contextRowId,
-        UUID resourceLinkRowId, RoleClass roleClass, String roles, String deepLinking) {
+        UUID resourceLinkRowId, RoleClass roleClass, String roles, String deepLinking, String browserBinding) {
 
     public boolean isDeepLinking() {
         return deepLinking != null;
+    }
+
+    public PendingLaunch boundTo(String binding) {
+        return new PendingLaunch(user, mode, resourceId, contextRowId, resourceLinkRowId, roleClass, roles,
+                deepLinking, binding);
     }
 }

@@ -1,6 +1,13 @@
 package org.ltipublisher.launch;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +23,11 @@ import org.ltipublisher.web.Rejection;
 
 @ApplicationScoped
 public class PendingLaunchCodec {
+
+    /** Binds a pending launch to the browser its account choice page was shown in. */
+    public static final String BROWSER_BINDING_COOKIE = "lti_publisher_pending";
+
+    private final SecureRandom random = new SecureRandom();
 
     private final ToolTokens tokens;
     private final LtiConfig config;
@@ -38,6 +50,7 @@ public class PendingLaunchCodec {
         setIfPresent(c, "context", p.contextRowId() == null ? null : p.contextRowId().toString());
         setIfPresent(c, "link", p.resourceLinkRowId() == null ? null : p.resourceLinkRowId().toString());
         setIfPresent(c, "dl", p.deepLinking());
+        setIfPresent(c, "bb", p.browserBinding());
         c.setStringClaim("role_class", p.roleClass().name());
         c.setStringClaim("roles", p.roles());
         return tokens.sign(TokenPurpose.PENDING_LINK, c, config.launch().pendingLinkTtl());
@@ -65,7 +78,7 @@ public class PendingLaunchCodec {
                     context == null ? null : UUID.fromString(context),
                     link == null ? null : UUID.fromString(link),
                     RoleClass.valueOf(c.getStringClaimValue("role_class")),
-                    c.getStringClaimValue("roles"), deepLinking);
+                    c.getStringClaimValue("roles"), deepLinking, c.getStringClaimValue("bb"));
         } catch (ToolTokens.InvalidToolToken e) {
             throw e.expired()
                     ? Rejection.badRequest("pending_launch_expired", "more than "
@@ -74,6 +87,50 @@ public class PendingLaunchCodec {
                     : Rejection.badRequest("invalid_pending_launch", "this form was not issued by this tool or was altered");
         } catch (MalformedClaimException | IllegalArgumentException | NullPointerException e) {
             throw Rejection.badRequest("invalid_pending_launch", "this form's launch is incomplete");
+        }
+    }
+
+    /** A pending launch bound to a browser, and the Set-Cookie value that binds it (null: the browser has it). */
+    public record Bound(PendingLaunch pending, String setCookie) {
+    }
+
+    /**
+     * Binds a pending launch to this browser: a random HttpOnly cookie whose SHA-256 the signed pending token
+     * carries. A pending token copied out of the page is useless in another browser, so a page of another site
+     * cannot make a victim's browser finish the attacker's launch. A browser that has the cookie keeps it, so
+     * two launches in two tabs both stay valid.
+     */
+    public Bound bind(PendingLaunch pending, Function<String, String> cookies) {
+        String value = cookies.apply(BROWSER_BINDING_COOKIE);
+        String setCookie = null;
+        if (value == null || value.length() != 43) {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // Path=/lti/: only the account form reads it; Partitioned like the state cookie (LMS iframe)
+            setCookie = BROWSER_BINDING_COOKIE + "=" + value + "; Path=/lti/; Max-Age="
+                    + config.launch().pendingLinkTtl().toSeconds() + "; Secure; HttpOnly; SameSite=None; Partitioned";
+        }
+        return new Bound(pending.boundTo(sha256(value)), setCookie);
+    }
+
+    /** 403 unless this browser is the one the pending launch was bound to. */
+    public void requireSameBrowser(PendingLaunch pending, Function<String, String> cookies) {
+        String value = cookies.apply(BROWSER_BINDING_COOKIE);
+        if (pending.browserBinding() == null || value == null
+                || !MessageDigest.isEqual(pending.browserBinding().getBytes(StandardCharsets.US_ASCII),
+                        sha256(value).getBytes(StandardCharsets.US_ASCII))) {
+            throw Rejection.forbidden("pending_launch_other_browser", "this sign-in was started in another browser; "
+                    + "launch the activity again from your course");
+        }
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }
     }
 

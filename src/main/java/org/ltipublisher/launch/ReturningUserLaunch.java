@@ -17,7 +17,8 @@ import org.ltipublisher.web.Rejection;
 
 /**
  * The common launch, a platform user already linked to an account, written in one statement: nonce,
- * link touch, profile refresh, context, resource link and enrolment. Each write depends on the one
+ * link touch, profile refresh (only of an account this platform user's launch created, as
+ * {@code AccountService.findLinked}), context, resource link and enrolment. Each write depends on the one
  * before it, so an unknown user writes nothing (the caller takes the general path, which may create
  * or choose an account) and a replayed nonce writes nothing either.
  *
@@ -39,12 +40,12 @@ public class ReturningUserLaunch {
             ), touched as (
                 update platform_user set last_launch_at = now()
                 where issuer = ? and subject = ? and exists (select from nonce)
-                returning account_id
+                returning account_id, owns_profile
             ), profile as (
                 update account a set email = coalesce(?, a.email), given_name = coalesce(?, a.given_name),
                     family_name = coalesce(?, a.family_name), full_name = coalesce(?, a.full_name)
                 from touched t
-                where a.id = t.account_id and not a.anonymous
+                where a.id = t.account_id and t.owns_profile and not a.anonymous
                   and (a.email is distinct from coalesce(?, a.email) or a.given_name is distinct from coalesce(?, a.given_name)
                     or a.family_name is distinct from coalesce(?, a.family_name)
                     or a.full_name is distinct from coalesce(?, a.full_name))

@@ -82,8 +82,14 @@ public class Lti11LaunchResource {
                 RequestCookies.of(headers), publicUrl.base(uriInfo));
         return switch (outcome) {
             case LaunchOutcome.Redirect redirect -> Response.seeOther(redirect.location()).build();
-            case LaunchOutcome.ChooseAccount choice -> Response.ok(account.data("choice", choice))
-                    .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+            case LaunchOutcome.ChooseAccount choice -> {
+                Response.ResponseBuilder page = Response.ok(account.data("choice", choice))
+                        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Cache-Control", "no-store");
+                if (choice.bindingCookie() != null) {
+                    page.header("Set-Cookie", choice.bindingCookie());
+                }
+                yield page.build();
+            }
             // content selection and platform storage belong to LTI 1.3 messages only
             default -> throw new IllegalStateException("an LTI 1.1 launch cannot lead to " + outcome);
         };

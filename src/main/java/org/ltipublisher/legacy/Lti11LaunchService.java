@@ -134,9 +134,12 @@ public class Lti11LaunchService {
             }
             // the 1.3 launch's sign-in page: only an account with the launch's e-mail is accepted there
             PendingLaunch pending = new PendingLaunch(launch.user(), ProvisioningMode.EXISTING_ONLY, resource.id,
-                    ids.contextRowId(), ids.resourceLinkRowId(), roleClass, String.join(" ", launch.roles()), null);
-            return new LaunchOutcome.ChooseAccount(pendings.sign(pending), true, launch.user().fullName(), email,
-                    signedIn.map(AccountSummary::displayName).orElse(null), null, null, false);
+                    ids.contextRowId(), ids.resourceLinkRowId(), roleClass, String.join(" ", launch.roles()), null,
+                    null);
+            PendingLaunchCodec.Bound bound = pendings.bind(pending, cookies);
+            return new LaunchOutcome.ChooseAccount(pendings.sign(bound.pending()), true, launch.user().fullName(),
+                    email, signedIn.map(AccountSummary::displayName).orElse(null), null, null, false,
+                    bound.setCookie());
         }
         // anonymous: generated name and e-mail, nothing personal; auto-link-email without a match (or without
         // an e-mail, keyed by the LTI user id alone): a new account from the launch's details

@@ -3,6 +3,7 @@ package org.ltipublisher.registration;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Cloud platforms whose issuer is shared by every customer and whose configuration is served from the
@@ -20,6 +21,11 @@ final class DelegatedIssuers {
             "https://canvas.test.instructure.com", "instructure.com");
 
     private DelegatedIssuers() {
+    }
+
+    /** The vendor's domain when the issuer is shared by the vendor's customers (their LMS runs on its hosts). */
+    static Optional<String> vendorDomain(String issuer) {
+        return Optional.ofNullable(VENDOR_DOMAINS.get(issuer));
     }
 
     static boolean servedByVendor(String issuer, URI configurationUrl) {

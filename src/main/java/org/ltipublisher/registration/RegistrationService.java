@@ -40,9 +40,12 @@ public class RegistrationService {
     private final ShortLivedCache<String, Registration> byLogin;
     private final ShortLivedCache<UUID, Registration> byId;
     private final ShortLivedCache<String, Deployment> byDeployment;
+    private final FramingOrigins framingOrigins;
 
     public RegistrationService(RegistrationRepository registrations, DeploymentRepository deployments,
-            PlatformUrlPolicy urls, RegistrationUrls registrationUrls, LtiConfig config, Clock clock) {
+            PlatformUrlPolicy urls, RegistrationUrls registrationUrls, LtiConfig config, Clock clock,
+            FramingOrigins framingOrigins) {
+        this.framingOrigins = framingOrigins;
         this.registrations = registrations;
         this.deployments = deployments;
         this.urls = urls;
@@ -58,6 +61,7 @@ public class RegistrationService {
         byLogin.clear();
         byId.clear();
         byDeployment.clear();
+        framingOrigins.clear();
     }
 
     @Transactional

@@ -10,6 +10,7 @@ public class Rejection extends RuntimeException {
     private final String code;
     private String actionLabel;
     private String actionUrl;
+    private java.time.Duration retryAfter;
 
     public Rejection(int status, String code, String message) {
         super(message, null, false, false);
@@ -25,6 +26,16 @@ public class Rejection extends RuntimeException {
         this.actionLabel = label;
         this.actionUrl = url;
         return this;
+    }
+
+    /** Sent as Retry-After (RFC 9110 §10.2.3), e.g. with 429 while sign-ins are throttled. */
+    public Rejection withRetryAfter(java.time.Duration delay) {
+        this.retryAfter = delay;
+        return this;
+    }
+
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public String actionLabel() {

@@ -32,14 +32,16 @@ public class RejectionMapper {
         String path = uriInfo.getPath();
         LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", path, rejection.status(), rejection.code(),
                 rejection.getMessage());
+        Response.ResponseBuilder response = Response.status(rejection.status());
+        if (rejection.retryAfter() != null) {
+            response.header("Retry-After", Math.max(1, rejection.retryAfter().toSeconds()));
+        }
         if (wantsJson(path, headers.getAcceptableMediaTypes())) {
-            return Response.status(rejection.status())
-                    .type(MediaType.APPLICATION_JSON_TYPE)
+            return response.type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(rejection.code(), rejection.getMessage()))
                     .build();
         }
-        return Response.status(rejection.status())
-                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+        return response.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(Templates.error(rejection.status(), rejection.code(), rejection.getMessage(),
                         rejection.actionLabel(), rejection.actionUrl()))
                 .build();

@@ -157,7 +157,7 @@ class DeepLinkingTest extends WithPostgres {
                 .body(not(containsString("DL Geometry <b>")));
         String token = fields(selection.asString()).get("selection");
 
-        Response answer = given().contentType("application/x-www-form-urlencoded")
+        Response answer = browser.formRequest()
                 .formParam("selection", token).formParam("action", "add")
                 .formParam("resource", fractions.id().toString()).formParam("resource", geometry.id().toString())
                 .formParam("gradebook", fractions.id().toString())
@@ -233,20 +233,20 @@ class DeepLinkingTest extends WithPostgres {
         String token = fields(selection.asString()).get("selection");
 
         // two items where the platform accepts one: refused
-        Response two = given().contentType("application/x-www-form-urlencoded").accept("application/json")
+        Response two = browser.formRequest().accept("application/json")
                 .formParam("selection", token).formParam("resource", problem.id().toString())
                 .formParam("resource", other.id().toString()).post("/lti/deep-linking/response");
         assertEquals(400, two.statusCode());
         assertEquals("multiple_not_accepted", two.path("error"));
 
         // nothing chosen: the page again, with a hint
-        Response none = given().contentType("application/x-www-form-urlencoded")
+        Response none = browser.formRequest()
                 .formParam("selection", token).formParam("action", "add").post("/lti/deep-linking/response");
         assertEquals(400, none.statusCode());
         none.then().body(containsString("Choose at least one resource"));
 
         // a forged gradebook tick is ignored when the platform said accept_lineitem=false
-        Response answer = given().contentType("application/x-www-form-urlencoded")
+        Response answer = browser.formRequest()
                 .formParam("selection", token).formParam("resource", problem.id().toString())
                 .formParam("gradebook", problem.id().toString()).post("/lti/deep-linking/response");
         assertEquals(200, answer.statusCode(), answer.asString());
@@ -257,7 +257,7 @@ class DeepLinkingTest extends WithPostgres {
         assertEquals(problem.launchUrl(), items.get(0).get("url"));
 
         // cancel: an empty content_items
-        Response cancel = given().contentType("application/x-www-form-urlencoded")
+        Response cancel = browser.formRequest()
                 .formParam("selection", token).formParam("action", "cancel").post("/lti/deep-linking/response");
         assertEquals(200, cancel.statusCode());
         assertEquals(List.of(), verifyWithToolJwks(fields(cancel.asString()).get("JWT")).getClaimValue(DL + "content_items"));
@@ -300,7 +300,7 @@ class DeepLinkingTest extends WithPostgres {
 
     @Test
     void forgedOrUnboundSelectionTokensAreRefused() {
-        Response forged = given().contentType("application/x-www-form-urlencoded").accept("application/json")
+        Response forged = new LtiBrowser().formRequest().accept("application/json")
                 .formParam("selection", "eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.bad").formParam("resource", UUID.randomUUID().toString())
                 .post("/lti/deep-linking/response");
         assertEquals(400, forged.statusCode());
@@ -315,7 +315,7 @@ class DeepLinkingTest extends WithPostgres {
         String pending = fields(account.asString()).get("pending");
         String payload = new String(java.util.Base64.getUrlDecoder().decode(pending.split("\\.")[1]));
         String unbound = payload.replaceAll(".*\"dl\":\"([^\"]+)\".*", "$1");
-        Response sneaky = given().contentType("application/x-www-form-urlencoded").accept("application/json")
+        Response sneaky = new LtiBrowser().formRequest().accept("application/json")
                 .formParam("selection", unbound).formParam("resource", resource.id().toString())
                 .post("/lti/deep-linking/response");
         assertEquals(403, sneaky.statusCode(), sneaky.asString());

@@ -26,6 +26,9 @@ public final class LtiBrowser {
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
+    public static final String CSRF_FIELD = "csrf-token";
+    public static final String CSRF_COOKIE = "lti_publisher_csrf";
+
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private String accept;
@@ -124,7 +127,8 @@ public final class LtiBrowser {
     }
 
     public Response post(String url, Map<String, String> form) {
-        RequestSpecification request = request().redirects().follow(false).contentType("application/x-www-form-urlencoded");
+        RequestSpecification request = isToolForm(url) && !form.containsKey(CSRF_FIELD) ? formRequest()
+                : request().redirects().follow(false).contentType("application/x-www-form-urlencoded");
         form.forEach(request::formParam);
         Response response = request.post(url);
         keepCookies(response);
@@ -141,6 +145,42 @@ public final class LtiBrowser {
     public Response launch(PlatformSimulator platform, AdminApi.Registered registration, String targetLinkUri,
             LaunchSpec spec) {
         return post(loginAndAuthenticate(platform, registration, targetLinkUri, spec));
+    }
+
+    /**
+     * A post as the tool's own page sends its form from this browser: the CSRF cookie (fetched with the
+     * sign-in page when the browser has none yet), the same token in the form, the tool's Origin.
+     */
+    public RequestSpecification formRequest() {
+        String token = csrfToken();
+        return request().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .header("Origin", toolOrigin()).formParam(CSRF_FIELD, token);
+    }
+
+    /** This browser's CSRF token (the value of its CSRF cookie, as the tool's forms carry it). */
+    public String csrfToken() {
+        if (!cookies.containsKey(CSRF_COOKIE)) {
+            Response page = get("/accounts/signin");
+            if (page.statusCode() != 200 || !cookies.containsKey(CSRF_COOKIE)) {
+                throw new AssertionError("the sign-in page set no CSRF cookie: " + page.statusCode());
+            }
+        }
+        return cookies.get(CSRF_COOKIE);
+    }
+
+    /** The tool's origin as a browser sends it in Origin. */
+    public String toolOrigin() {
+        if (baseUrl != null) {
+            URI uri = URI.create(baseUrl);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        }
+        return io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port;
+    }
+
+    private static boolean isToolForm(String url) {
+        String path = url.replaceFirst("^https?://[^/]+", "");
+        return path.equals("/lti/account") || path.startsWith("/accounts/") || path.equals("/lti/deep-linking/response")
+                || path.matches("/activity/[^/]+/score");
     }
 
     private RequestSpecification request() {
