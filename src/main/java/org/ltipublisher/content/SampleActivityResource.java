@@ -10,7 +10,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -18,6 +21,7 @@ import org.ltipublisher.grades.Score;
 import org.ltipublisher.grades.ScoreService;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
+import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -37,11 +41,20 @@ public class SampleActivityResource {
     private final HandOffService handOffs;
     private final PublishedResourceService resources;
     private final ScoreService scores;
+    private final BrowserForms browserForms;
 
-    public SampleActivityResource(HandOffService handOffs, PublishedResourceService resources, ScoreService scores) {
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    UriInfo uriInfo;
+
+    public SampleActivityResource(HandOffService handOffs, PublishedResourceService resources, ScoreService scores,
+            BrowserForms browserForms) {
         this.handOffs = handOffs;
         this.resources = resources;
         this.scores = scores;
+        this.browserForms = browserForms;
     }
 
     @GET
@@ -55,7 +68,8 @@ public class SampleActivityResource {
     @Path("/score")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public TemplateInstance score(@PathParam("resourceId") UUID resourceId, @RestForm("launch_token") String token,
-            @RestForm BigDecimal scoreGiven, @RestForm String comment) {
+            @RestForm BigDecimal scoreGiven, @RestForm String comment, @RestForm(BrowserForms.FIELD) String csrfToken) {
+        browserForms.verify(headers, uriInfo, csrfToken);
         HandOff launch = launchFor(resourceId, token);
         PublishedResource resource = resource(resourceId);
         // server-side, through the same intake as POST /api/v1/scores (bounds, resource maximum, outbox)

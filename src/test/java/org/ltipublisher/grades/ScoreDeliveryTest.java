@@ -336,10 +336,19 @@ class ScoreDeliveryTest extends WithPostgres {
     void sampleActivityFormGoesThroughTheSameIntake() {
         Launched l = launch(resource("Sample", "activity"), s -> { });
 
+        // a page of another site posting the learner's form (the launch token is in the learner's hands) is refused
+        given().contentType(ContentType.URLENC).header("Origin", "https://evil.example")
+                .formParam("launch_token", l.token()).formParam("scoreGiven", "6")
+                .post("/activity/" + l.res().id() + "/score").then().statusCode(403);
         given().contentType(ContentType.URLENC).formParam("launch_token", l.token()).formParam("scoreGiven", "6")
+                .post("/activity/" + l.res().id() + "/score").then().statusCode(403);
+        assertEquals(0, DbCounts.scalar(db, "select count(*) from score where platform_subject = ?", l.sub()));
+
+        LtiBrowser browser = new LtiBrowser();
+        browser.formRequest().formParam("launch_token", l.token()).formParam("scoreGiven", "6")
                 .formParam("comment", "from the form").post("/activity/" + l.res().id() + "/score")
                 .then().statusCode(200).body(containsString("recorded"));
-        given().contentType(ContentType.URLENC).formParam("launch_token", l.token()).formParam("scoreGiven", "60")
+        browser.formRequest().formParam("launch_token", l.token()).formParam("scoreGiven", "60")
                 .post("/activity/" + l.res().id() + "/score")
                 .then().statusCode(422).body(containsString("above the maximum"));
 

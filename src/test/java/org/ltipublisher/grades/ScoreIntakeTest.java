@@ -196,7 +196,7 @@ class ScoreIntakeTest extends WithPostgres {
     void theSampleActivityFormIsNoWayAroundAContentApplication() {
         Launched l = launch(resource("Has its own content"));
 
-        Response form = given().contentType(ContentType.URLENC).accept(ContentType.HTML)
+        Response form = new LtiBrowser().formRequest().accept(ContentType.HTML)
                 .formParam("launch_token", l.token()).formParam("scoreGiven", "10")
                 .post("/activity/" + l.res().id() + "/score");
 
