@@ -176,7 +176,6 @@ public class PlatformClient {
 
     @PreDestroy
     void stop() {
-        http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
 
@@ -232,8 +231,8 @@ public class PlatformClient {
                     HttpUrl next = url.resolve(location);
                     if (next == null || !sameOrigin(url, next)) {
                         throw new OutboundFailure(Kind.REDIRECT_REFUSED, request.what() + " at " + url
-                                + " redirected to another origin (" + location + "); the tool follows redirects "
-                                + "only within the same scheme, host and port");
+                                + " redirected to another host, scheme or port (" + location + "); the tool follows "
+                                + "redirects only within the same origin");
                     }
                     if (response.code() == 303 || ((response.code() == 301 || response.code() == 302)
                             && !method.equals("GET") && !method.equals("HEAD"))) {
