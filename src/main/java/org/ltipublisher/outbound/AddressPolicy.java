@@ -109,7 +109,15 @@ public class AddressPolicy {
     /** The address a host name literally is (an IPv4 or IPv6 literal), or empty for a DNS name. */
     public static Optional<InetAddress> literal(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return Optional.ofNullable(NetUtil.createInetAddressFromIpAddressString(bare));
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(bare);
+        if (address == null && bare.contains(":")) {
+            try {
+                address = InetAddress.getByName(bare); // forms Netty does not parse (64:ff9b::1.2.3.4); never DNS
+            } catch (UnknownHostException | SecurityException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(address);
     }
 
     /**
