@@ -97,6 +97,7 @@ public class PlatformKeySets {
     private CachedSet refresh(Registration registration, CachedSet seen, Instant kidMissAt) {
         ReentrantLock lock = fetchLocks.computeIfAbsent(registration.id, id -> new ReentrantLock());
         long waitingSince = System.nanoTime();
+        rethrowRecentFailure(registration, waitingSince);
         try {
             if (!lock.tryLock(config.platformJwks().fetchTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new Rejection(504, "jwks_timeout", "the platform's JWKS at " + registration.jwksUrl
@@ -112,10 +113,7 @@ public class PlatformKeySets {
             if (current != null && current != seen && current.url().equals(registration.jwksUrl)) {
                 return current; // another thread fetched while we waited
             }
-            FailedFetch failed = failures.get(registration.id);
-            if (failed != null && failed.atNanos() - waitingSince > 0 && failed.url().equals(registration.jwksUrl)) {
-                throw failed.failure(); // the fetch we waited for failed: do not queue another one behind it
-            }
+            rethrowRecentFailure(registration, waitingSince);
             try {
                 CachedSet fetched = fetch(registration.jwksUrl, kidMissAt);
                 cache.put(registration.id, fetched);
@@ -136,6 +134,22 @@ public class PlatformKeySets {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A fetch that failed while we waited for it, or less than the refetch interval ago, is not tried
+     * again: a dead platform's launches fail at once instead of each holding a thread for the deadline.
+     */
+    private void rethrowRecentFailure(Registration registration, long waitingSince) {
+        CachedSet usable = cache.get(registration.id);
+        if (usable != null && usable.url().equals(registration.jwksUrl)) {
+            return; // stale-if-error has keys to offer
+        }
+        FailedFetch failed = failures.get(registration.id);
+        if (failed != null && failed.url().equals(registration.jwksUrl) && (failed.atNanos() - waitingSince > 0
+                || System.nanoTime() - failed.atNanos() < config.platformJwks().minRefetchInterval().toNanos())) {
+            throw failed.failure();
         }
     }
 
