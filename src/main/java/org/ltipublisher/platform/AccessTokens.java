@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +51,7 @@ public class AccessTokens {
     private final Clock clock;
     private final PlatformClient client;
     private final Map<String, AccessToken> cache = new ConcurrentHashMap<>();
-    private final Map<String, Object> fetchLocks = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> fetchLocks = new ConcurrentHashMap<>();
 
     public AccessTokens(ToolKeyService keys, PlatformConfig config, PlatformMetrics metrics, ObjectMapper json,
             Clock clock, PlatformClient client) {
@@ -68,7 +70,19 @@ public class AccessTokens {
         if (cached != null) {
             return cached;
         }
-        synchronized (fetchLocks.computeIfAbsent(key, k -> new Object())) {
+        ReentrantLock lock = fetchLocks.computeIfAbsent(key, k -> new ReentrantLock());
+        try {
+            // bounded like the call itself: a hanging token endpoint must not queue its platform's work forever
+            if (!lock.tryLock(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PlatformCallFailure(0, true, null, "the token endpoint " + platform.accessTokenUrl()
+                        + " has not answered another request for this token within " + config.callTimeout().toSeconds()
+                        + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformCallFailure(0, true, null, "interrupted while waiting for an access token");
+        }
+        try {
             cached = fresh(cache.get(key));
             if (cached != null) {
                 return cached;
@@ -76,6 +90,8 @@ public class AccessTokens {
             AccessToken fetched = fetch(platform, String.join(" ", new TreeSet<>(scopes)));
             cache.put(key, fetched);
             return fetched;
+        } finally {
+            lock.unlock();
         }
     }
 
