@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.LtiConfig;
 import org.ltipublisher.outbound.AddressPolicy;
 import org.ltipublisher.web.Rejection;
 
@@ -18,11 +17,9 @@ import org.ltipublisher.web.Rejection;
 @ApplicationScoped
 public class PlatformUrlPolicy {
 
-    private final LtiConfig config;
     private final AddressPolicy addresses;
 
-    public PlatformUrlPolicy(LtiConfig config, AddressPolicy addresses) {
-        this.config = config;
+    public PlatformUrlPolicy(AddressPolicy addresses) {
         this.addresses = addresses;
     }
 
@@ -46,7 +43,7 @@ public class PlatformUrlPolicy {
         }
         String scheme = uri.getScheme().toLowerCase();
         boolean https = scheme.equals("https");
-        if (!https && !(scheme.equals("http") && config.registration().allowHttp())) {
+        if (!https && !(scheme.equals("http") && addresses.allowsHttp())) {
             throw Rejection.unprocessable("insecure_url", field + " must use https: '" + url + "'");
         }
         String host = uri.getHost();
