@@ -182,6 +182,8 @@ class TwoReplicasIT {
                 "-Dlti.keys.encryption-key=dHdvLXJlcGxpY2FzLXRlc3QtZW5jcnlwdGlvbi1rZXk=",
                 "-Dlti.public-url=" + publicUrl,
                 "-Dlti.registration.allow-http=true",
+                // the simulated platforms listen on loopback, which production refuses to call
+                "-Dlti.outbound.allowed-networks=127.0.0.1/32,::1/128",
                 "-Dmp.jwt.verify.publickey.location=" + adminKey.toUri(),
                 "-Dmp.jwt.verify.issuer=" + AdminApi.ISSUER,
                 "-Dquarkus.log.console.json.enabled=false",

@@ -29,6 +29,13 @@ public interface GradesConfig {
     @WithDefault("8")
     int workers();
 
+    /**
+     * Scores of one platform (registration or LTI 1.1 consumer) in flight at once on one replica; below
+     * {@code workers}, so a platform that hangs until its deadlines leaves senders for the others.
+     */
+    @WithDefault("4")
+    int perPlatformDeliveries();
+
     /** A claimed score is another replica's to take if not settled by then (must exceed the longest call). */
     @WithDefault("5m")
     Duration lease();

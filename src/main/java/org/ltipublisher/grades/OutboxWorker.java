@@ -3,14 +3,15 @@ package org.ltipublisher.grades;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,11 @@ import io.quarkus.scheduler.Scheduled;
  * Every replica runs this tick: claim due scores (SKIP LOCKED + lease), send them with bounded
  * concurrency, record each outcome. Work spreads over the replicas; a replica that dies leaves its
  * claimed rows to whoever claims after the lease expires.
+ *
+ * <p>A slow platform delays only its own scores: the tick claims no more than there are free senders and
+ * never waits for a delivery, each delivery's calls end at their deadline, and at most
+ * {@code lti.grades.per-platform-deliveries} scores of one platform are in flight; a score whose platform
+ * is at that limit goes back to the outbox for a later tick instead of taking a sender.
  */
 @ApplicationScoped
 public class OutboxWorker {
@@ -38,6 +44,8 @@ public class OutboxWorker {
     private final GradesMetrics metrics;
     private final Clock clock;
     private final ExecutorService senders;
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /** This replica's name in lease_owner: host/pid plus a random part, unique per process start. */
     private final String owner;
 
@@ -62,31 +70,37 @@ public class OutboxWorker {
     @Scheduled(identity = "score-outbox", every = "${lti.grades.outbox-tick:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        // drain while there is due work, but give the scheduler thread back now and then
+        // keep the senders busy while there is due work, but give the scheduler thread back now and then
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (drainOnce(owner) == config.batchSize() && System.nanoTime() < deadline) {
-            // full batch: more may be due
+        while (drainOnce(owner) > 0 && System.nanoTime() < deadline) {
+            // claimed some: more may be due
         }
     }
 
-    /** One claim and its deliveries, as {@code owner}; returns how many scores were claimed. */
+    /**
+     * One claim as {@code owner}, of at most as many scores as there are free senders, handed to them
+     * without waiting for the deliveries; returns how many scores were claimed.
+     */
     public int drainOnce(String owner) {
-        List<UUID> claimed = outbox.claim(owner, config.batchSize(), config.lease());
-        if (claimed.isEmpty()) {
+        int free = config.workers() - busy.get();
+        if (free <= 0) {
             return 0;
         }
-        List<Future<?>> running = new ArrayList<>(claimed.size());
+        List<UUID> claimed = outbox.claim(owner, Math.min(config.batchSize(), free), config.lease());
         for (UUID id : claimed) {
-            running.add(senders.submit(() -> deliver(id, owner)));
-        }
-        for (Future<?> f : running) {
+            busy.incrementAndGet();
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return claimed.size();
-            } catch (ExecutionException e) {
-                LOG.error("score delivery crashed; the lease will expire and another attempt follow", e.getCause());
+                senders.execute(() -> {
+                    try {
+                        deliver(id, owner);
+                    } catch (RuntimeException e) {
+                        LOG.error("score delivery crashed; the lease will expire and another attempt follow", e);
+                    } finally {
+                        busy.decrementAndGet();
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                busy.decrementAndGet(); // the lease expires and another replica takes the score
             }
         }
         return claimed.size();
@@ -106,6 +120,24 @@ public class OutboxWorker {
             metrics.failed(0);
             return;
         }
+        String platform = d.platform() != null ? "registration " + d.platform().registrationId()
+                : "consumer " + outcomeTarget.get().consumerId();
+        AtomicInteger platformSlots = inFlight.computeIfAbsent(platform, k -> new AtomicInteger());
+        if (platformSlots.incrementAndGet() > config.perPlatformDeliveries()) {
+            platformSlots.decrementAndGet();
+            outbox.postpone(id, owner, config.outboxTick());
+            LOG.debugf("score %s: %d scores of %s already in flight; left for a later tick", id,
+                    config.perPlatformDeliveries(), platform);
+            return;
+        }
+        try {
+            send(id, owner, d, outcomeTarget);
+        } finally {
+            platformSlots.decrementAndGet();
+        }
+    }
+
+    private void send(UUID id, String owner, Delivery d, Optional<OutcomeTarget> outcomeTarget) {
         try {
             if (outcomeTarget.isPresent()) {
                 basicOutcomes.publish(outcomeTarget.get(), d);

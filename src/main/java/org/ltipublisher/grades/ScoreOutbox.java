@@ -89,6 +89,19 @@ public class ScoreOutbox {
                 """, clock.instant(), scoreId, owner) == 1;
     }
 
+    /**
+     * Gives a claimed score back untried (its platform has enough deliveries in flight on this replica):
+     * the claim's attempt is not counted, and the score is due again after {@code delay}, so the claims
+     * in between reach other platforms' scores.
+     */
+    public boolean postpone(UUID scoreId, String owner, Duration delay) {
+        return sql.update("""
+                update score set next_attempt_at = ?, attempts = greatest(attempts - 1, 0), lease_owner = null,
+                    lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'PENDING'
+                """, clock.instant().plus(delay), scoreId, owner) == 1;
+    }
+
     /** The platform refused the score for good: kept with its reason, replayable by an administrator. */
     public boolean failed(UUID scoreId, String owner, String reason) {
         return sql.update("""

@@ -1,12 +1,5 @@
 package org.ltipublisher.launch;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +21,8 @@ import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
 import org.ltipublisher.LtiConfig;
+import org.ltipublisher.outbound.OutboundFailure;
+import org.ltipublisher.outbound.PlatformClient;
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.web.Rejection;
 
@@ -33,7 +30,10 @@ import org.ltipublisher.web.Rejection;
  * Platform public keys, cached per registration in memory (safe to lose): honours Cache-Control
  * max-age, refetches once on an unknown kid (platform key rotation, OIDC Core §10.1.1) but at most once
  * per {@code lti.platform-jwks.min-refetch-interval}, lets one thread fetch while others wait, and keeps
- * serving the last good set when a refetch fails.
+ * serving the last good set when a refetch fails. A slow or dead JWKS endpoint costs a launch at most
+ * the fetch deadline ({@code lti.platform-jwks.fetch-timeout}, body included) plus as long again waiting
+ * for another launch's fetch: launches that waited for a fetch that failed get its failure rather than
+ * fetching again, so a dead platform cannot tie up the worker threads other platforms' launches need.
  */
 @ApplicationScoped
 public class PlatformKeySets {
@@ -46,23 +46,25 @@ public class PlatformKeySets {
     private final LtiConfig config;
     private final Clock clock;
     private final LaunchMetrics metrics;
-    private final HttpClient http;
+    private final PlatformClient client;
     private final Map<UUID, CachedSet> cache = new ConcurrentHashMap<>();
-    private final Map<UUID, Object> fetchLocks = new ConcurrentHashMap<>();
+    private final Map<UUID, ReentrantLock> fetchLocks = new ConcurrentHashMap<>();
+    private final Map<UUID, FailedFetch> failures = new ConcurrentHashMap<>();
 
     /** {@code kidMissRefetchAt}: when an unknown kid last forced a refetch (rate-limited), or null. */
     private record CachedSet(String url, JsonWebKeySet keys, Instant fetchedAt, Instant expiresAt,
             Instant kidMissRefetchAt) {
     }
 
-    public PlatformKeySets(LtiConfig config, Clock clock, LaunchMetrics metrics) {
+    /** The last failed fetch of a registration's JWKS, handed to launches that waited for it. */
+    private record FailedFetch(String url, long atNanos, Rejection failure) {
+    }
+
+    public PlatformKeySets(LtiConfig config, Clock clock, LaunchMetrics metrics, PlatformClient client) {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.platformJwks().fetchTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = client;
     }
 
     /** The platform's verification key with this kid, or a rejection naming what is wrong. */
@@ -89,19 +91,36 @@ public class PlatformKeySets {
     /** Forgets a registration's keys (its JWKS URL changed or it was deleted). */
     public void evict(UUID registrationId) {
         cache.remove(registrationId);
+        failures.remove(registrationId);
     }
 
     private CachedSet refresh(Registration registration, CachedSet seen, Instant kidMissAt) {
-        synchronized (fetchLocks.computeIfAbsent(registration.id, id -> new Object())) {
+        ReentrantLock lock = fetchLocks.computeIfAbsent(registration.id, id -> new ReentrantLock());
+        long waitingSince = System.nanoTime();
+        rethrowRecentFailure(registration, waitingSince);
+        try {
+            if (!lock.tryLock(config.platformJwks().fetchTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new Rejection(504, "jwks_timeout", "the platform's JWKS at " + registration.jwksUrl
+                        + " is still being fetched for another launch and has not answered within "
+                        + config.platformJwks().fetchTimeout().toSeconds() + " s; try the launch again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Rejection(503, "interrupted", "the tool is shutting down; try the launch again");
+        }
+        try {
             CachedSet current = cache.get(registration.id);
             if (current != null && current != seen && current.url().equals(registration.jwksUrl)) {
                 return current; // another thread fetched while we waited
             }
+            rethrowRecentFailure(registration, waitingSince);
             try {
                 CachedSet fetched = fetch(registration.jwksUrl, kidMissAt);
                 cache.put(registration.id, fetched);
+                failures.remove(registration.id);
                 return fetched;
             } catch (Rejection failure) {
+                failures.put(registration.id, new FailedFetch(registration.jwksUrl, System.nanoTime(), failure));
                 if (current != null && current.url().equals(registration.jwksUrl)) {
                     LOG.warnf("platform JWKS %s unavailable (%s); using the keys fetched at %s", registration.jwksUrl,
                             failure.getMessage(), current.fetchedAt());
@@ -113,31 +132,49 @@ public class PlatformKeySets {
                 }
                 throw failure;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A fetch that failed while we waited for it, or less than the refetch interval ago, is not tried
+     * again: a dead platform's launches fail at once instead of each holding a thread for the deadline.
+     */
+    private void rethrowRecentFailure(Registration registration, long waitingSince) {
+        CachedSet usable = cache.get(registration.id);
+        if (usable != null && usable.url().equals(registration.jwksUrl)) {
+            return; // stale-if-error has keys to offer
+        }
+        FailedFetch failed = failures.get(registration.id);
+        if (failed != null && failed.url().equals(registration.jwksUrl) && (failed.atNanos() - waitingSince > 0
+                || System.nanoTime() - failed.atNanos() < config.platformJwks().minRefetchInterval().toNanos())) {
+            throw failed.failure();
         }
     }
 
     private CachedSet fetch(String url, Instant kidMissAt) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.platformJwks().fetchTimeout())
-                .header("Accept", "application/json")
-                .header("User-Agent", "LTI-Publisher")
-                .GET().build();
+        PlatformClient.Answer response;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String body;
-            try (InputStream in = response.body()) {
-                byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES) {
-                    throw jwksFailure(url, "answer is larger than " + MAX_BYTES + " bytes");
-                }
-                body = new String(bytes, StandardCharsets.UTF_8);
-            }
-            if (response.statusCode() != 200) {
-                throw jwksFailure(url, "answered HTTP " + response.statusCode());
-            }
-            JsonWebKeySet keys = new JsonWebKeySet(body);
+            response = client.send(PlatformClient.Request.get("the platform's JWKS", url)
+                    .header("Accept", "application/json")
+                    .deadline(config.platformJwks().fetchTimeout())
+                    .maxBytes(MAX_BYTES));
+        } catch (OutboundFailure f) {
+            metrics.jwksFetched(false);
+            LOG.infof("platform JWKS %s: %s", url, f.getMessage());
+            throw new Rejection(f.kind() == OutboundFailure.Kind.TIMEOUT ? 504 : 502,
+                    f.kind() == OutboundFailure.Kind.TIMEOUT ? "jwks_timeout" : "jwks_unavailable",
+                    f.getMessage());
+        }
+        if (response.status() != 200) {
+            metrics.jwksFetched(false);
+            throw jwksFailure(url, "answered HTTP " + response.status());
+        }
+        try {
+            JsonWebKeySet keys = new JsonWebKeySet(response.text());
             Instant now = clock.instant();
-            Duration maxAge = response.headers().firstValue("Cache-Control").flatMap(PlatformKeySets::maxAge)
+            Duration maxAge = response.header("Cache-Control").flatMap(PlatformKeySets::maxAge)
                     .orElse(config.platformJwks().defaultMaxAge());
             metrics.jwksFetched(true);
             LOG.debugf("fetched platform JWKS %s: %d keys, cached %s", url, keys.getJsonWebKeys().size(), maxAge);
@@ -145,15 +182,6 @@ public class PlatformKeySets {
         } catch (JoseException e) {
             metrics.jwksFetched(false);
             throw jwksFailure(url, "is not a JSON Web Key Set (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            metrics.jwksFetched(false);
-            throw jwksFailure(url, "could not be fetched (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw jwksFailure(url, "fetch was interrupted");
-        } catch (Rejection e) {
-            metrics.jwksFetched(false);
-            throw e;
         }
     }
 

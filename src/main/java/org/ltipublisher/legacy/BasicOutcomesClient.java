@@ -1,12 +1,6 @@
 package org.ltipublisher.legacy;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,12 +10,15 @@ import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.legacy.PoxMessages.PoxResponse;
+import org.ltipublisher.outbound.OutboundFailure;
+import org.ltipublisher.outbound.PlatformClient;
 
 /**
  * Sends LTI 1.1 Basic Outcomes (replaceResult, readResult, deleteResult) to a consumer's
  * lis_outcome_service_url: a POX body signed with the consumer's key and secret (OAuth 1.0a with
  * oauth_body_hash, digest §11.3). Delivered means HTTP 2xx with imsx_codeMajor "success"; anything
- * else is an {@link OutcomeDeliveryFailure} saying whether a retry can help. Holds no transaction:
+ * else is an {@link OutcomeDeliveryFailure} saying whether a retry can help. The URL comes from the
+ * launch, so it goes through the {@link PlatformClient}'s address policy like every platform call. Holds no transaction:
  * callers (the grades outbox, the admin API) must not call it inside one.
  */
 @ApplicationScoped
@@ -32,14 +29,14 @@ public class BasicOutcomesClient {
     private final ConsumerService consumers;
     private final OAuthRequestSigner signer;
     private final LtiConfig config;
-    private final HttpClient http;
+    private final PlatformClient client;
 
-    public BasicOutcomesClient(ConsumerService consumers, OAuthRequestSigner signer, LtiConfig config) {
+    public BasicOutcomesClient(ConsumerService consumers, OAuthRequestSigner signer, LtiConfig config,
+            PlatformClient client) {
         this.consumers = consumers;
         this.signer = signer;
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.legacy().outcomesTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = client;
     }
 
     /** replaceResult with a score from 0.0 to 1.0 (LTI 1.1 §6: other values are the consumer's failure). */
@@ -65,30 +62,21 @@ public class BasicOutcomesClient {
         ConsumerCredentials consumer = consumers.find(target.consumerId()).orElseThrow(() -> new OutcomeDeliveryFailure(
                 "the consumer of this outcome target no longer exists", false, null));
         byte[] body = OAuthRequestSigner.utf8(xml);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.serviceUrl()))
-                .timeout(config.legacy().outcomesTimeout())
-                .header("Content-Type", "application/xml; charset=UTF-8")
-                .header("User-Agent", "LTI-Publisher")
-                .header("Authorization", signer.authorization(target.serviceUrl(), consumer.consumerKey(),
-                        consumer.secret(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> response;
+        PlatformClient.Answer response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw failure(target, operation, "the consumer did not answer within "
-                    + config.legacy().outcomesTimeout().toSeconds() + " s", true, null);
-        } catch (IOException e) {
-            throw failure(target, operation, "the consumer cannot be reached: " + e.getMessage(), true, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(target, operation, "interrupted while waiting for the consumer", true, null);
+            // checked before signing, so no signature is computed for a URL the tool will not call
+            client.check("the outcome service", target.serviceUrl());
+            response = client.send(PlatformClient.Request.post("the outcome service", target.serviceUrl(),
+                    "application/xml; charset=UTF-8", body)
+                    .header("Authorization", signer.authorization(target.serviceUrl(), consumer.consumerKey(),
+                            consumer.secret(), body))
+                    .deadline(config.legacy().outcomesTimeout()));
+        } catch (OutboundFailure f) {
+            throw failure(target, operation, f.getMessage(), f.retryable(), null);
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status < 200 || status > 299) {
-            boolean retryable = status >= 500 || status == 429 || status == 408;
-            throw failure(target, operation, "the consumer answered HTTP " + status, retryable, null);
+            throw failure(target, operation, "the consumer answered HTTP " + status, response.retryable(), null);
         }
         PoxResponse pox;
         try {

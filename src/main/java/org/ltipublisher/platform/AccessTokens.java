@@ -1,12 +1,7 @@
 package org.ltipublisher.platform;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.ltipublisher.keys.SigningKey;
 import org.ltipublisher.keys.ToolKeyService;
+import org.ltipublisher.outbound.OutboundFailure;
+import org.ltipublisher.outbound.PlatformClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +35,7 @@ import io.smallrye.jwt.build.Jwt;
  * until shortly before they expire (Blackboard issues one-hour tokens and asks tools to reuse them);
  * the cache is per replica and safe to lose.
  *
- * <p>Built with smallrye-jwt-build and java.net.http rather than quarkus-oidc-client: the OIDC client
+ * <p>Built with smallrye-jwt-build and the tool's {@link PlatformClient} rather than quarkus-oidc-client: the OIDC client
  * reads its signing key from configuration, while ours is rotated in the database at runtime.
  */
 @ApplicationScoped
@@ -50,19 +49,18 @@ public class AccessTokens {
     private final PlatformMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock;
-    private final HttpClient http;
+    private final PlatformClient client;
     private final Map<String, AccessToken> cache = new ConcurrentHashMap<>();
-    private final Map<String, Object> fetchLocks = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> fetchLocks = new ConcurrentHashMap<>();
 
     public AccessTokens(ToolKeyService keys, PlatformConfig config, PlatformMetrics metrics, ObjectMapper json,
-            Clock clock) {
+            Clock clock, PlatformClient client) {
         this.keys = keys;
         this.config = config;
         this.metrics = metrics;
         this.json = json;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(config.callTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = client;
     }
 
     /** A valid token for these scopes, from the cache or fetched now (one fetch per key at a time). */
@@ -72,7 +70,19 @@ public class AccessTokens {
         if (cached != null) {
             return cached;
         }
-        synchronized (fetchLocks.computeIfAbsent(key, k -> new Object())) {
+        ReentrantLock lock = fetchLocks.computeIfAbsent(key, k -> new ReentrantLock());
+        try {
+            // bounded like the call itself: a hanging token endpoint must not queue its platform's work forever
+            if (!lock.tryLock(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PlatformCallFailure(0, true, null, "the token endpoint " + platform.accessTokenUrl()
+                        + " has not answered another request for this token within " + config.callTimeout().toSeconds()
+                        + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformCallFailure(0, true, null, "interrupted while waiting for an access token");
+        }
+        try {
             cached = fresh(cache.get(key));
             if (cached != null) {
                 return cached;
@@ -80,6 +90,8 @@ public class AccessTokens {
             AccessToken fetched = fetch(platform, String.join(" ", new TreeSet<>(scopes)));
             cache.put(key, fetched);
             return fetched;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -103,33 +115,23 @@ public class AccessTokens {
                 + "&client_assertion_type=" + encode(ASSERTION_TYPE)
                 + "&client_assertion=" + encode(assertion(platform))
                 + "&scope=" + encode(scopes);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(platform.accessTokenUrl()))
-                .timeout(config.callTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("User-Agent", config.userAgent())
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         String what = "the token endpoint " + platform.accessTokenUrl();
-        HttpResponse<String> response;
+        PlatformClient.Answer response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            metrics.tokenRequest("timeout");
-            throw new PlatformCallFailure(0, true, null, what + " did not answer in " + config.callTimeout());
-        } catch (IOException e) {
-            metrics.tokenRequest("unreachable");
-            throw new PlatformCallFailure(0, true, null, what + " is unreachable: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformCallFailure(0, true, null, what + ": interrupted");
+            response = client.send(PlatformClient.Request.post(what, platform.accessTokenUrl(),
+                    "application/x-www-form-urlencoded", form)
+                    .header("Accept", "application/json")
+                    .deadline(config.callTimeout()));
+        } catch (OutboundFailure f) {
+            metrics.tokenRequest(f.kind() == OutboundFailure.Kind.TIMEOUT ? "timeout" : "unreachable");
+            throw PlatformCallFailure.of(f);
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             metrics.tokenRequest("refused");
-            throw PlatformCallFailure.of(response.statusCode(), PlatformHttp.retryAfter(response, clock), what,
-                    response.body());
+            throw PlatformCallFailure.of(response.status(), response.retryAfter(clock), what, response.text());
         }
         try {
-            JsonNode body = json.readTree(response.body());
+            JsonNode body = json.readTree(response.text());
             String value = body.path("access_token").asText(null);
             if (value == null || value.isBlank()) {
                 throw new PlatformCallFailure(200, false, null, what + " answered without an access_token");

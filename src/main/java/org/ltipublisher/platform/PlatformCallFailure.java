@@ -3,6 +3,8 @@ package org.ltipublisher.platform;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.ltipublisher.outbound.OutboundFailure;
+
 /**
  * A platform call that did not succeed: {@code status} 0 for a network failure or timeout.
  * {@code retryable} says whether trying later can help (429, 5xx, timeouts); otherwise the platform
@@ -39,6 +41,11 @@ public class PlatformCallFailure extends RuntimeException {
         boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500;
         String reason = body == null || body.isBlank() ? "" : ": " + abbreviate(body.strip(), 500);
         return new PlatformCallFailure(status, retryable, retryAfter, what + " answered HTTP " + status + reason);
+    }
+
+    /** A call that got no HTTP answer (timeout, unreachable, refused by the address policy, too large). */
+    public static PlatformCallFailure of(OutboundFailure failure) {
+        return new PlatformCallFailure(0, failure.retryable(), null, failure.getMessage());
     }
 
     private static String abbreviate(String text, int max) {

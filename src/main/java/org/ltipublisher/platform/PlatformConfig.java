@@ -9,7 +9,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "lti.platform")
 public interface PlatformConfig {
 
-    /** Connect and read timeout of one call. */
+    /** Total deadline of one call (connect, send, the whole answer). */
     @WithDefault("10s")
     Duration callTimeout();
 
@@ -24,8 +24,4 @@ public interface PlatformConfig {
     /** At most this many calls to one platform at once from one replica. */
     @WithDefault("8")
     int maxConcurrentPerPlatform();
-
-    /** Sent on every call; Canvas rejects calls without a User-Agent. */
-    @WithDefault("LTI-Publisher/1.0")
-    String userAgent();
 }

@@ -1,30 +1,27 @@
 package org.ltipublisher.platform;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Link;
 
+import org.ltipublisher.outbound.OutboundFailure;
+import org.ltipublisher.outbound.PlatformClient;
+
 /**
  * One authorised call to a platform service (AGS, NRPS): bearer token from {@link AccessTokens}, the
- * service media type, a User-Agent, a bounded number of calls per platform at once. A 401 drops the
- * token and retries once with a new one (Security Framework §4.1; tokens may be revoked early).
+ * service media type, a bounded number of calls per platform at once, sent through the one
+ * {@link PlatformClient} (deadline, address policy: URLs from launch claims never get the token unless
+ * their address is public). A 401 drops the token and retries once with a new one (Security Framework
+ * §4.1; tokens may be revoked early).
  */
 @ApplicationScoped
 public class PlatformHttp {
@@ -32,15 +29,14 @@ public class PlatformHttp {
     private final AccessTokens tokens;
     private final PlatformConfig config;
     private final Clock clock;
-    private final HttpClient http;
+    private final PlatformClient client;
     private final Map<UUID, Semaphore> perPlatform = new ConcurrentHashMap<>();
 
-    public PlatformHttp(AccessTokens tokens, PlatformConfig config, Clock clock) {
+    public PlatformHttp(AccessTokens tokens, PlatformConfig config, Clock clock, PlatformClient client) {
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(config.callTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = client;
     }
 
     /** A call: GET when {@code body} is null, else {@code method} with the body in {@code contentType}. */
@@ -55,10 +51,10 @@ public class PlatformHttp {
     }
 
     /** A 2xx answer. */
-    public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
+    public record Answer(int status, String body, List<String> linkHeaders) {
         /** The target of the Link header with this rel (RFC 8288), e.g. NRPS "next" and "differences". */
         public Optional<String> link(String rel) {
-            for (String value : headers.allValues("Link")) {
+            for (String value : linkHeaders) {
                 for (String part : value.split(",(?=\\s*<)")) {
                     try {
                         Link link = Link.valueOf(part.trim());
@@ -76,71 +72,51 @@ public class PlatformHttp {
 
     /** Sends the call; any answer but 2xx becomes a {@link PlatformCallFailure}. */
     public Answer send(PlatformTarget platform, Set<String> scopes, Call call) {
+        // refuse a bad or non-public URL before fetching a token for it
+        try {
+            client.check(call.what(), call.url());
+        } catch (OutboundFailure f) {
+            throw PlatformCallFailure.of(f);
+        }
         Semaphore slots = perPlatform.computeIfAbsent(platform.registrationId(),
                 id -> new Semaphore(config.maxConcurrentPerPlatform(), true));
         try {
-            slots.acquire();
+            // bounded: a platform whose calls all hang must not hold its callers forever
+            if (!slots.tryAcquire(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PlatformCallFailure(0, true, null, call.what() + ": " + config.maxConcurrentPerPlatform()
+                        + " calls to this platform are still under way; trying again later");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlatformCallFailure(0, true, null, call.what() + ": interrupted");
         }
         try {
             AccessToken token = tokens.token(platform, scopes);
-            HttpResponse<String> response = exchange(call, token);
-            if (response.statusCode() == 401) {
+            PlatformClient.Answer response = exchange(call, token);
+            if (response.status() == 401) {
                 tokens.invalidate(token);
                 response = exchange(call, tokens.token(platform, scopes));
             }
-            if (response.statusCode() / 100 != 2) {
-                throw PlatformCallFailure.of(response.statusCode(), retryAfter(response, clock), call.what(),
-                        response.body());
+            if (!response.ok()) {
+                throw PlatformCallFailure.of(response.status(), response.retryAfter(clock), call.what(),
+                        response.text());
             }
-            return new Answer(response.statusCode(), response.body(), response.headers());
+            return new Answer(response.status(), response.text(), response.headers("Link"));
         } finally {
             slots.release();
         }
     }
 
-    private HttpResponse<String> exchange(Call call, AccessToken token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(call.url()))
-                .timeout(config.callTimeout())
+    private PlatformClient.Answer exchange(Call call, AccessToken token) {
+        PlatformClient.Request request = PlatformClient.Request.of(call.what(), call.method(), call.url(),
+                call.contentType(), call.body())
                 .header("Authorization", "Bearer " + token.value())
                 .header("Accept", call.accept())
-                .header("User-Agent", config.userAgent());
-        if (call.body() == null) {
-            request.method(call.method(), HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", call.contentType())
-                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body()));
-        }
+                .deadline(config.callTimeout());
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new PlatformCallFailure(0, true, null, call.what() + " did not answer in " + config.callTimeout());
-        } catch (IOException e) {
-            throw new PlatformCallFailure(0, true, null, call.what() + " is unreachable: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformCallFailure(0, true, null, call.what() + ": interrupted");
-        }
-    }
-
-    /** Retry-After as delay-seconds or HTTP-date (RFC 9110 §10.2.3). */
-    static Duration retryAfter(HttpResponse<?> response, Clock clock) {
-        Optional<String> value = response.headers().firstValue("Retry-After").map(String::trim);
-        if (value.isEmpty() || value.get().isEmpty()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
+            return client.send(request);
+        } catch (OutboundFailure f) {
+            throw PlatformCallFailure.of(f);
         }
     }
 }

@@ -1,42 +1,39 @@
 package org.ltipublisher.registration;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
+import org.ltipublisher.outbound.AddressPolicy;
+import org.ltipublisher.outbound.OutboundFailure;
+import org.ltipublisher.outbound.PlatformClient;
 import org.ltipublisher.web.Rejection;
 
+import okhttp3.HttpUrl;
+
 /**
- * The calls dynamic registration makes to a platform URL that came from a browser (DR 1.0 §3.3, §3.5):
- * https only (http and loopback hosts only with {@code lti.registration.allow-http}), time-limited,
- * size-capped, and redirects followed only within the same origin, so the URL cannot be used to make the
- * tool call arbitrary internal hosts.
+ * The calls dynamic registration makes to a platform URL that came from a browser (DR 1.0 §3.3, §3.5),
+ * through the tool's one {@link PlatformClient} (https, address policy on the connected address,
+ * deadline, size cap, same-origin redirects). The browser learns the same thing whether the address
+ * refused the connection, timed out or was filtered: the details go to the log only, so the
+ * registration page cannot be used to scan ports.
  */
 @ApplicationScoped
 public class PlatformCalls {
 
-    private static final int MAX_REDIRECTS = 3;
+    private static final Logger LOG = Logger.getLogger(PlatformCalls.class);
 
     private final LtiConfig config;
-    private final HttpClient http;
+    private final PlatformClient client;
+    private final AddressPolicy policy;
 
-    public PlatformCalls(LtiConfig config) {
+    public PlatformCalls(LtiConfig config, PlatformClient client, AddressPolicy policy) {
         this.config = config;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.registration().fetchTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = client;
+        this.policy = policy;
     }
 
     /** A platform answer: status and (capped) body. */
@@ -50,7 +47,7 @@ public class PlatformCalls {
     public URI checkUrl(String what, String url, int status) {
         URI uri;
         try {
-            uri = URI.create(Objects.requireNonNull(url).trim());
+            uri = URI.create(url.trim());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new Rejection(status, "invalid_platform_url", what + " is not a valid URL: '" + url + "'");
         }
@@ -58,94 +55,52 @@ public class PlatformCalls {
             throw new Rejection(status, "invalid_platform_url", what + " must be an absolute URL: '" + url + "'");
         }
         String scheme = uri.getScheme().toLowerCase();
-        boolean allowHttp = config.registration().allowHttp();
-        if (!scheme.equals("https") && !(allowHttp && scheme.equals("http"))) {
+        if (!scheme.equals("https") && !(policy.allowsHttp() && scheme.equals("http"))) {
             throw new Rejection(status, "insecure_platform_url", what + " must use https: '" + url + "'");
         }
-        if (!allowHttp && isLocal(uri.getHost())) {
-            throw new Rejection(status, "local_platform_url", what + " points to a local address: '" + url
-                    + "'; platforms must be reachable on a public host name");
+        HttpUrl parsed = HttpUrl.parse(url.trim());
+        if (parsed == null) {
+            throw new Rejection(status, "invalid_platform_url", what + " is not a valid URL: '" + url + "'");
+        }
+        Optional<String> refused = policy.refusalOfHost(parsed.host());
+        if (refused.isPresent()) {
+            LOG.infof("%s refused: %s", what, refused.get());
+            throw new Rejection(status, "local_platform_url", what + " points to a local or private address: '"
+                    + url + "'; platforms must be reachable on a public host name");
         }
         return uri;
     }
 
     public Answer get(String what, URI url, String bearer) {
-        return send(what, url, null, bearer);
+        return send(what, PlatformClient.Request.get(what, url.toString()), bearer);
     }
 
     public Answer postJson(String what, URI url, String json, String bearer) {
-        return send(what, url, json, bearer);
+        return send(what, PlatformClient.Request.post(what, url.toString(), "application/json", json), bearer);
     }
 
-    private Answer send(String what, URI url, String json, String bearer) {
-        URI current = url;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(current)
-                    .timeout(config.registration().fetchTimeout())
-                    .header("Accept", "application/json")
-                    .header("User-Agent", "LTI-Publisher");
-            if (bearer != null && !bearer.isBlank()) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            if (json != null) {
-                request.header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-            } else {
-                request.GET();
-            }
-            HttpResponse<InputStream> response = exchange(what, current, request.build());
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                drain(response);
-                URI next = current.resolve(response.headers().firstValue("Location").get());
-                if (!sameOrigin(current, next)) {
-                    throw new Rejection(502, "platform_redirect_refused", what + " at " + current
-                            + " redirected to another host (" + next + "); the tool follows redirects only within "
-                            + "the same origin");
-                }
-                current = next;
-                continue;
-            }
-            return new Answer(status, read(what, current, response));
+    private Answer send(String what, PlatformClient.Request request, String bearer) {
+        PlatformClient.Request call = request.header("Accept", "application/json")
+                .deadline(config.registration().fetchTimeout())
+                .maxBytes(config.registration().maxResponseBytes());
+        if (bearer != null && !bearer.isBlank()) {
+            call = call.header("Authorization", "Bearer " + bearer);
         }
-        throw new Rejection(502, "platform_redirect_refused", what + " at " + url + " redirected more than "
-                + MAX_REDIRECTS + " times");
-    }
-
-    private HttpResponse<InputStream> exchange(String what, URI url, HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new Rejection(504, "platform_timeout", what + " at " + url + " did not answer within "
-                    + config.registration().fetchTimeout().toSeconds() + " seconds");
-        } catch (IOException e) {
-            throw new Rejection(502, "platform_unreachable", what + " at " + url + " cannot be reached ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Rejection(503, "interrupted", "the tool is shutting down; try again");
-        }
-    }
-
-    private String read(String what, URI url, HttpResponse<InputStream> response) {
-        int max = config.registration().maxResponseBytes();
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) {
-                throw new Rejection(502, "platform_answer_too_large", what + " at " + url + " answered more than "
-                        + max + " bytes");
+            PlatformClient.Answer answer = client.send(call);
+            return new Answer(answer.status(), answer.text());
+        } catch (OutboundFailure f) {
+            switch (f.kind()) {
+                case TOO_LARGE -> throw new Rejection(502, "platform_answer_too_large", f.getMessage());
+                case REDIRECT_REFUSED -> throw new Rejection(502, "platform_redirect_refused", f.getMessage());
+                case INVALID_URL -> throw new Rejection(502, "invalid_platform_url", f.getMessage());
+                default -> {
+                    // timeout, refused connection, unknown host, filtered address: one answer for all
+                    LOG.infof("dynamic registration: %s", f.getMessage());
+                    throw new Rejection(502, "platform_unreachable", what + " at " + request.url()
+                            + " cannot be reached; check the URL and that the tool can reach it");
+                }
             }
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Rejection(502, "platform_unreachable", what + " at " + url + " broke off its answer: " + e);
-        }
-    }
-
-    private static void drain(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
-            in.readNBytes(8192);
-        } catch (IOException ignored) {
-            // the redirect's body is never used
         }
     }
 
@@ -157,19 +112,5 @@ public class PlatformCalls {
 
     static int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
-    private static boolean isLocal(String host) {
-        try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-                        || address.isSiteLocalAddress()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (UnknownHostException e) {
-            return false; // the call itself will report the unknown host
-        }
     }
 }

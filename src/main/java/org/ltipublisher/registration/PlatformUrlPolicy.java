@@ -5,20 +5,22 @@ import java.net.URISyntaxException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.LtiConfig;
+import org.ltipublisher.outbound.AddressPolicy;
 import org.ltipublisher.web.Rejection;
 
 /**
- * Platform URLs must be absolute https URLs (Core §3: all LTI URLs are https); http and loopback
- * hosts only when {@code lti.registration.allow-http} is on, for development and tests.
+ * Platform URLs must be absolute https URLs (Core §3: all LTI URLs are https; http only when
+ * {@code lti.registration.allow-http} is on, for development and tests) on a host the tool may call
+ * ({@link AddressPolicy}: public addresses, plus {@code lti.outbound.allowed-networks}). A host name that
+ * does not resolve yet is accepted: every call checks the address it connects to anyway.
  */
 @ApplicationScoped
 public class PlatformUrlPolicy {
 
-    private final LtiConfig config;
+    private final AddressPolicy addresses;
 
-    public PlatformUrlPolicy(LtiConfig config) {
-        this.config = config;
+    public PlatformUrlPolicy(AddressPolicy addresses) {
+        this.addresses = addresses;
     }
 
     /** Returns the URL unchanged, or refuses it with 422 naming the field. */
@@ -41,8 +43,15 @@ public class PlatformUrlPolicy {
         }
         String scheme = uri.getScheme().toLowerCase();
         boolean https = scheme.equals("https");
-        if (!https && !(scheme.equals("http") && config.registration().allowHttp())) {
+        if (!https && !(scheme.equals("http") && addresses.allowsHttp())) {
             throw Rejection.unprocessable("insecure_url", field + " must use https: '" + url + "'");
+        }
+        String host = uri.getHost();
+        var refused = addresses.refusalOfHost(host);
+        if (refused.isPresent()) {
+            throw Rejection.unprocessable("private_address", field + " points to an address the tool does not call ("
+                    + refused.get() + "): '" + url + "'; platforms must be on a public host, or their network listed "
+                    + "in lti.outbound.allowed-networks");
         }
         return url;
     }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.LtiConfig;
+import org.ltipublisher.outbound.AddressPolicy;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -36,13 +38,19 @@ class PlatformCallsTest {
                 });
     }
 
+    /** The policy as configured in production (nothing exempt) or in dev mode and tests (the loopback simulators). */
+    static PlatformCalls calls(boolean allowHttp) {
+        return new PlatformCalls(config(allowHttp), null,
+                new AddressPolicy(allowHttp, allowHttp ? List.of("127.0.0.1/32", "::1/128") : List.of()));
+    }
+
     private static Rejection refused(PlatformCalls calls, String url) {
         return assertThrows(Rejection.class, () -> calls.checkUrl("the configuration", url, 400));
     }
 
     @Test
     void productionAcceptsOnlyHttpsOnPublicHosts() {
-        PlatformCalls calls = new PlatformCalls(config(false));
+        PlatformCalls calls = calls(false);
 
         assertEquals(URI.create("https://moodle.example.org/mod/lti/openid-configuration.php"),
                 calls.checkUrl("the configuration", "https://moodle.example.org/mod/lti/openid-configuration.php", 400));
@@ -59,7 +67,7 @@ class PlatformCallsTest {
 
     @Test
     void developmentAllowsHttpAndLoopback() {
-        PlatformCalls calls = new PlatformCalls(config(true));
+        PlatformCalls calls = calls(true);
 
         assertEquals(URI.create("http://127.0.0.1:8080/config"), calls.checkUrl("c", "http://127.0.0.1:8080/config", 400));
         assertEquals("insecure_platform_url", refused(calls, "ftp://127.0.0.1/config").code());
