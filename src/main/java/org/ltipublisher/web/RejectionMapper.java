@@ -30,8 +30,8 @@ public class RejectionMapper {
     @ServerExceptionMapper
     public Response map(Rejection rejection, HttpHeaders headers, UriInfo uriInfo) {
         String path = uriInfo.getPath();
-        LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", path, rejection.status(), rejection.code(),
-                rejection.getMessage());
+        LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", LogRedaction.url(path), rejection.status(),
+                rejection.code(), rejection.getMessage());
         if (wantsJson(path, headers.getAcceptableMediaTypes())) {
             return Response.status(rejection.status())
                     .type(MediaType.APPLICATION_JSON_TYPE)
