@@ -32,7 +32,12 @@ public class RejectionMapper {
         String path = uriInfo.getPath();
         LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", LogRedaction.url(path), rejection.status(),
                 rejection.code(), rejection.getMessage());
-        if (wantsJson(path, headers.getAcceptableMediaTypes())) {
+        return render(rejection, path, headers.getAcceptableMediaTypes());
+    }
+
+    /** The page or JSON for a refusal, without logging it (callers log in their own terms). */
+    static Response render(Rejection rejection, String path, List<MediaType> acceptable) {
+        if (wantsJson(path, acceptable)) {
             return Response.status(rejection.status())
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(rejection.code(), rejection.getMessage()))
@@ -45,7 +50,7 @@ public class RejectionMapper {
                 .build();
     }
 
-    private static boolean wantsJson(String path, List<MediaType> acceptable) {
+    static boolean wantsJson(String path, List<MediaType> acceptable) {
         if (path.startsWith("/api/")) {
             return true;
         }
