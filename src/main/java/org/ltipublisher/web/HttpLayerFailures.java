@@ -19,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
  * Failures that end a request in the HTTP layer before (or outside) JAX-RS, such as a query string Vert.x
  * cannot decode: answered with the same page or JSON as {@link FailureMapper}, instead of Quarkus' bare
  * "Bad Request" or "Internal Server Error". Registered first, so it sees every failure; plain status answers
- * without a cause (404, 405, 413) are left to Quarkus.
+ * without a cause (404, 405, 413) and authentication failures are left to Quarkus.
  */
 @ApplicationScoped
 public class HttpLayerFailures {
@@ -40,7 +40,7 @@ public class HttpLayerFailures {
         Throwable failure = context.failure();
         int status = context.statusCode();
         if (context.response().headWritten() || context.response().ended()
-                || (failure == null && status != 400 && status < 500)) {
+                || (failure == null && status != 400 && status < 500) || isSecurity(failure)) {
             context.next();
             return;
         }
@@ -71,6 +71,11 @@ public class HttpLayerFailures {
             LOG.errorf(e, "cannot render the error page for %s", LogRedaction.url(path));
             context.next();
         }
+    }
+
+    /** Authentication and authorization failures have their own handler (401 with WWW-Authenticate, 403). */
+    private static boolean isSecurity(Throwable failure) {
+        return failure != null && failure.getClass().getName().startsWith("io.quarkus.security.");
     }
 
     /** The Accept header, best first, as JAX-RS would give it. */
