@@ -40,7 +40,7 @@ public class HttpLayerFailures {
         Throwable failure = context.failure();
         int status = context.statusCode();
         if (context.response().headWritten() || context.response().ended()
-                || (failure == null && status != 400 && status < 500) || isSecurity(failure)) {
+                || (status > 400 && status < 500) || (failure == null && status < 400) || isSecurity(failure)) {
             context.next();
             return;
         }
@@ -48,12 +48,14 @@ public class HttpLayerFailures {
         String traceId = TraceIdFilter.traceId(context.request().getHeader("traceparent"),
                 context.request().getHeader(TraceIdFilter.HEADER));
         Rejection rejection;
-        if (failure == null || (status == 400 && UnexpectedFailures.classify(failure) == null)) {
+        if (status == 400 && (failure == null || UnexpectedFailures.classify(failure) == null)) {
             rejection = Rejection.badRequest("malformed_request", "the request could not be read: check its URL "
                     + "encoding, headers and body");
             LOG.infof("rejected path=%s status=400 reason=malformed_request", LogRedaction.url(path));
         } else {
-            rejection = UnexpectedFailures.explain(failure, context.request().method().name(), path, traceId);
+            rejection = UnexpectedFailures.explain(failure != null ? failure
+                    : new IllegalStateException("the HTTP layer failed the request with status " + status),
+                    context.request().method().name(), path, traceId);
         }
         try {
             boolean wantsJson = RejectionMapper.wantsJson(path, acceptable(context));
