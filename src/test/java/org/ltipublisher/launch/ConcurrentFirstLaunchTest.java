@@ -3,6 +3,7 @@ package org.ltipublisher.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
+import org.ltipublisher.testing.ConsumerSimulator;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.AdminApi.Registered;
 import org.ltipublisher.testing.DbCounts;
@@ -118,6 +120,61 @@ class ConcurrentFirstLaunchTest extends WithPostgres {
         assertEquals(1, DbCounts.scalar(db, "select count(*) from enrolment e join platform_user p "
                 + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id()));
         assertEquals(1, DbCounts.scalar(db, "select count(*) from deployment where registration_id = ?", reg.id()));
+    }
+
+    @Test
+    void lti11ConsumerSurvivesAClassLaunchingAtOnce() throws Exception {
+        // a new consumer: its first launches also bind the LMS instance GUID and remember outcome targets
+        try (ConsumerSimulator consumer = ConsumerSimulator.create("auto-link-email", false)) {
+            Published res = AdminApi.publish("Legacy class " + UUID.randomUUID(), "auto", "auto");
+            String url = consumer.launchUrl(res.id());
+            List<String> users = new ArrayList<>();
+            List<List<String[]>> forms = new ArrayList<>();
+            for (int u = 0; u < 4; u++) {
+                String user = "legacy-" + u + "-" + UUID.randomUUID();
+                users.add(user);
+                List<String[]> fields = ConsumerSimulator.with(ConsumerSimulator.with(
+                        ConsumerSimulator.basicLaunch(user, "rl-class"), "lis_outcome_service_url",
+                        consumer.outcomesUrl()), "lis_result_sourcedid", "sourced-" + user);
+                for (int i = 0; i < 4; i++) {
+                    forms.add(consumer.sign(url, fields));
+                }
+            }
+
+            ExecutorService pool = Executors.newFixedThreadPool(forms.size());
+            List<Integer> statuses = new ArrayList<>();
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<HttpResponse<String>>> posted = new ArrayList<>();
+                for (List<String[]> form : forms) {
+                    posted.add(pool.submit(() -> {
+                        start.await();
+                        return consumer.post(url, form);
+                    }));
+                }
+                start.countDown();
+                for (Future<HttpResponse<String>> future : posted) {
+                    HttpResponse<String> response = future.get(60, TimeUnit.SECONDS);
+                    statuses.add(response.statusCode());
+                    if (response.statusCode() >= 500) {
+                        throw new AssertionError("a launch answered " + response.statusCode() + ": " + response.body());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            assertTrue(statuses.stream().allMatch(s -> s == 303), statuses.toString());
+            assertEquals("lms.school.example", DbCounts.text(db, "select instance_guid from lti_consumer where id = ?",
+                    consumer.id));
+            assertEquals(1, DbCounts.scalar(db, "select count(*) from resource_link where consumer_id = ?", consumer.id));
+            assertEquals(1, DbCounts.scalar(db, "select count(*) from lti_context where consumer_id = ?", consumer.id));
+            for (String user : users) {
+                assertEquals(1, DbCounts.scalar(db, "select count(*) from platform_user where subject = ?", user));
+                assertEquals(1, DbCounts.scalar(db, "select count(*) from lti11_outcome_target where lti_user_id = ?",
+                        user));
+            }
+        }
     }
 
     private Tab prepare(Registered reg, Published res, String deploymentId, String sub) {
