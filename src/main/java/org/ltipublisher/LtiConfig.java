@@ -39,6 +39,8 @@ public interface LtiConfig {
 
     Legacy legacy();
 
+    Admin admin();
+
     interface Launch {
         /** Leeway for exp/iat (Security Framework §5.1.3 step 8; platforms' clocks run ahead). */
         Duration clockSkew();
@@ -126,5 +128,13 @@ public interface LtiConfig {
         /** Connect and answer timeout of a Basic Outcomes call to a consumer. */
         @WithDefault("10s")
         Duration outcomesTimeout();
+    }
+
+    interface Admin {
+        /**
+         * Longest lifetime (exp − iat) and greatest age (now − iat) of an admin API bearer token; smallrye-jwt
+         * enforces it through smallrye.jwt.time-to-live and mp.jwt.verify.token.age, which take whole seconds.
+         */
+        Duration maxTokenLifetime();
     }
 }

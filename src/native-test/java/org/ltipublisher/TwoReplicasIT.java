@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ class TwoReplicasIT {
     static String replicaA;
     static String replicaB;
     static PlatformSimulator platform;
+    static final List<String> startupLogs = new ArrayList<>();
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
@@ -62,6 +64,11 @@ class TwoReplicasIT {
         replicas.add(start(portB, replicaA, "b"));
         awaitReady(replicaA);
         awaitReady(replicaB);
+        // what both replicas logged from their start on an empty database until ready (and a moment after,
+        // when the scheduled jobs first run)
+        Thread.sleep(3000);
+        startupLogs.add(Files.readString(Path.of("target", "replica-a.log")));
+        startupLogs.add(Files.readString(Path.of("target", "replica-b.log")));
         RestAssured.baseURI = "http://localhost";
         RestAssured.port = portA;
     }
@@ -75,6 +82,24 @@ class TwoReplicasIT {
         platform.close();
         postgres.close();
         RestAssured.reset();
+    }
+
+    /**
+     * Two replicas starting together on an empty database: Flyway migrates (once, under its lock) before Hibernate,
+     * the scheduled jobs or any request touch the schema, so neither logs an error.
+     */
+    @Test
+    void bothReplicasStartOnAnEmptyDatabaseWithoutErrors() {
+        assertEquals(2, startupLogs.size());
+        for (String log : startupLogs) {
+            List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
+            assertTrue(errors.isEmpty(), "errors while starting on an empty database:\n" + String.join("\n", errors));
+            assertTrue(log.contains("started in"), log);
+        }
+        for (String replica : List.of(replicaA, replicaB)) {
+            assertEquals("UP", given().baseUri(replica).port(-1).get("/q/health/ready").then().statusCode(200)
+                    .extract().path("status"));
+        }
     }
 
     @Test

@@ -131,7 +131,7 @@ public class IdTokenValidator {
         }
     }
 
-    /** Step 8: exp in the future and iat not in the future, both within the configured skew. */
+    /** Step 8: exp in the future, iat and nbf not in the future, all within the configured skew. */
     private void checkTimes(JwtClaims claims) throws MalformedClaimException {
         long now = clock.millis() / 1000;
         long skew = config.launch().clockSkew().toSeconds();
@@ -154,6 +154,14 @@ public class IdTokenValidator {
         if (now - iat > maxAge + skew) {
             throw bad("token_too_old", "the id_token was issued " + ago(now - iat) + " ago; at most "
                     + ago(maxAge) + " is accepted");
+        }
+        // RFC 7519 §4.1.5: a token must not be accepted before its nbf (optional, with the same skew)
+        if (claims.getNotBefore() != null) {
+            long nbf = claims.getNotBefore().getValue();
+            if (nbf - skew > now) {
+                throw bad("token_not_yet_valid", "the id_token is not valid until " + ago(nbf - now)
+                        + " from now (nbf): check the platform's clock");
+            }
         }
     }
 
@@ -191,8 +199,12 @@ public class IdTokenValidator {
             throw bad("missing_sub", "the id_token has no sub (user) claim; anonymous launches are not accepted");
         }
         Object roles = claims.getClaimValue(LtiClaims.ROLES);
-        if (!(roles instanceof List<?> roleList)) {
+        if (roles == null) {
             throw bad("missing_roles", "the id_token has no roles claim (it may be empty, but must be present)");
+        }
+        // Core §5.3.7: roles is an array of URI strings; a lone string is a platform bug worth naming
+        if (!(roles instanceof List<?> roleList) || roleList.stream().anyMatch(r -> !(r instanceof String))) {
+            throw bad("invalid_roles", "the roles claim must be an array of strings, got " + jsonType(roles));
         }
         // Deep Linking 2.0 §4.4: a deep linking request has no resource link, but deep_linking_settings
         Map<?, ?> resourceLink = map(claims.getClaimValue(LtiClaims.RESOURCE_LINK));
@@ -311,6 +323,19 @@ public class IdTokenValidator {
         }
         String text = value.toString();
         return text.isBlank() ? null : text;
+    }
+
+    /** How a claim value reads in JSON terms, for messages naming the wrong type. */
+    private static String jsonType(Object value) {
+        return switch (value) {
+            case String ignored -> "a string";
+            case Number ignored -> "a number";
+            case Boolean ignored -> "a boolean";
+            case Map<?, ?> ignored -> "an object";
+            case List<?> list -> "an array containing " + list.stream().filter(v -> !(v instanceof String))
+                    .findFirst().map(v -> v == null ? "null" : jsonType(v)).orElse("strings");
+            default -> "a value of type " + value.getClass().getSimpleName();
+        };
     }
 
     private static List<String> strings(List<?> values) {

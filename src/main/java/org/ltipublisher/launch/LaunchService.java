@@ -178,28 +178,24 @@ public class LaunchService {
         String roles = String.join(" ", launch.roles());
         nonces.consume(launch.nonce(), nonceExpiry(launch));
         Deployment dep = recordDeployment(registration, deployment, launch);
-        PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
         // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
         lti1p1Migration.carryOver(launch);
+        // rows are locked in ReturningUserLaunch's order (platform user and account, then context, link,
+        // enrolment), so concurrent launches of one user wait for each other instead of deadlocking
         Optional<AccountSummary> linked = accounts.findLinked(launch.user());
+        ProvisioningMode mode = resource.provisioningFor(roleClass);
+        if (linked.isEmpty() && (mode == ProvisioningMode.AUTO || mode == ProvisioningMode.ANONYMOUS)) {
+            linked = Optional.of(accounts.createAndLink(launch.user(), mode == ProvisioningMode.ANONYMOUS));
+        }
+        PlacementIds ids = placements.record(placement(launch, dep.id, resource.id));
         if (linked.isPresent()) {
             return enterContent(linked.get(), resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
                     request.baseUrl());
         }
-        ProvisioningMode mode = resource.provisioningFor(roleClass);
-        switch (mode) {
-            case AUTO, ANONYMOUS -> {
-                AccountSummary created = accounts.createAndLink(launch.user(), mode == ProvisioningMode.ANONYMOUS);
-                return enterContent(created, resource, ids.contextRowId(), ids.resourceLinkRowId(), roleClass, launch,
-                        request.baseUrl());
-            }
-            default -> {
-                return accountChoice(launch, request, new PendingLaunch(launch.user(), mode, resource.id,
-                        ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null, null),
-                        account -> enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(),
-                                roleClass, launch, request.baseUrl()));
-            }
-        }
+        return accountChoice(launch, request, new PendingLaunch(launch.user(), mode, resource.id,
+                ids.contextRowId(), ids.resourceLinkRowId(), roleClass, roles, null, null),
+                account -> enterContent(account, resource, ids.contextRowId(), ids.resourceLinkRowId(),
+                        roleClass, launch, request.baseUrl()));
     }
 
     /**
@@ -255,13 +251,7 @@ public class LaunchService {
     }
 
     private Deployment recordDeployment(Registration registration, Optional<Deployment> deployment, LtiLaunch launch) {
-        return deployment.orElseGet(() -> {
-            Deployment added = registrations.addSeenDeployment(registration, launch.deploymentId());
-            em.flush();
-            LOG.infof("added deployment '%s' to registration '%s' on first launch", launch.deploymentId(),
-                    registration.name);
-            return added;
-        });
+        return deployment.orElseGet(() -> registrations.addSeenDeployment(registration, launch.deploymentId()));
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
+import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.ShortLivedCache;
 import org.ltipublisher.registration.RegistrationDtos.DeploymentRequest;
@@ -25,6 +26,8 @@ import org.ltipublisher.web.Rejection;
 /** Manual registration (Moodle's "Tool details" / "Platform details" / "Manage deployments"). */
 @ApplicationScoped
 public class RegistrationService {
+
+    private static final Logger LOG = Logger.getLogger(RegistrationService.class);
 
     public static final String LOGIN_PATH = "/lti/login";
     public static final String LAUNCH_PATH = "/lti/launch";
@@ -216,7 +219,10 @@ public class RegistrationService {
 
     /** Records a deployment first seen at launch under the {@link UnknownDeploymentPolicy#ADD} policy. */
     public Deployment addSeenDeployment(Registration registration, String deploymentId) {
-        return newDeployment(registration, deploymentId, null, true);
+        if (deployments.addSeen(registration.id, deploymentId, clock.instant())) {
+            LOG.infof("added deployment '%s' to registration '%s' on first launch", deploymentId, registration.name);
+        }
+        return deployments.find(registration.id, deploymentId).orElseThrow();
     }
 
     /** The listed deployment with this id, added (as listed, not auto-added) when missing: DR 1.0 §3.6. */

@@ -30,13 +30,18 @@ public class RejectionMapper {
     @ServerExceptionMapper
     public Response map(Rejection rejection, HttpHeaders headers, UriInfo uriInfo) {
         String path = uriInfo.getPath();
-        LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", path, rejection.status(), rejection.code(),
-                rejection.getMessage());
+        LOG.infof("rejected path=%s status=%d reason=%s message=\"%s\"", LogRedaction.url(path), rejection.status(),
+                rejection.code(), rejection.getMessage());
+        return render(rejection, path, headers.getAcceptableMediaTypes());
+    }
+
+    /** The page or JSON for a refusal, without logging it (callers log in their own terms). */
+    static Response render(Rejection rejection, String path, List<MediaType> acceptable) {
         Response.ResponseBuilder response = Response.status(rejection.status());
         if (rejection.retryAfter() != null) {
             response.header("Retry-After", Math.max(1, rejection.retryAfter().toSeconds()));
         }
-        if (wantsJson(path, headers.getAcceptableMediaTypes())) {
+        if (wantsJson(path, acceptable)) {
             return response.type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(rejection.code(), rejection.getMessage()))
                     .build();
@@ -47,7 +52,7 @@ public class RejectionMapper {
                 .build();
     }
 
-    private static boolean wantsJson(String path, List<MediaType> acceptable) {
+    static boolean wantsJson(String path, List<MediaType> acceptable) {
         if (path.startsWith("/api/")) {
             return true;
         }

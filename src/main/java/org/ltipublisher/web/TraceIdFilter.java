@@ -24,11 +24,7 @@ public class TraceIdFilter {
 
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext request) {
-        String traceId = fromTraceparent(request.getHeaderString("traceparent"));
-        if (traceId == null) {
-            String requestId = request.getHeaderString(HEADER);
-            traceId = requestId != null && SAFE.matcher(requestId).matches() ? requestId : fresh();
-        }
+        String traceId = traceId(request.getHeaderString("traceparent"), request.getHeaderString(HEADER));
         MDC.put(MDC_KEY, traceId);
         request.setProperty(MDC_KEY, traceId);
     }
@@ -39,6 +35,15 @@ public class TraceIdFilter {
         if (traceId != null) {
             response.getHeaders().putSingle(HEADER, traceId);
         }
+    }
+
+    /** The request's trace id from its headers, or a fresh one (also for failures before this filter ran). */
+    static String traceId(String traceparent, String requestId) {
+        String traceId = fromTraceparent(traceparent);
+        if (traceId == null) {
+            traceId = requestId != null && SAFE.matcher(requestId).matches() ? requestId : fresh();
+        }
+        return traceId;
     }
 
     /** traceparent = version "-" trace-id (32 hex) "-" parent-id "-" flags (W3C Trace Context §3.2). */

@@ -188,6 +188,20 @@ class InvalidLaunchTest extends WithPostgres {
     }
 
     @Test
+    void notYetValid() {
+        long now = System.currentTimeMillis() / 1000;
+        refused(400, "token_not_yet_valid", "from now (nbf)",
+                s -> s.claim("nbf", now + 600));
+    }
+
+    @Test
+    void notBeforeWithinTheLeewayIsAccepted() {
+        long now = System.currentTimeMillis() / 1000;
+        Response response = browser.launch(platform, registration, resource.launchUrl(), valid().claim("nbf", now + 20));
+        assertEquals(303, response.statusCode(), "a platform clock 20 s ahead is tolerated: " + response.asString());
+    }
+
+    @Test
     void missingExp() {
         refused(400, "missing_exp", "exp", s -> s.without("exp"));
     }
@@ -347,7 +361,14 @@ class InvalidLaunchTest extends WithPostgres {
 
     @Test
     void rolesNotAnArray() {
-        refused(400, "missing_roles", "roles", s -> s.lti("roles", "Instructor"));
+        refused(400, "invalid_roles", "the roles claim must be an array of strings, got a string",
+                s -> s.lti("roles", "Instructor"));
+    }
+
+    @Test
+    void rolesWithANonString() {
+        refused(400, "invalid_roles", "must be an array of strings, got an array containing a number",
+                s -> s.lti("roles", List.of("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner", 7)));
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class GradesAndRosterBench {
         RestAssured.baseURI = baseUri.getScheme() + "://" + baseUri.getHost();
         RestAssured.port = baseUri.getPort() < 0 ? 80 : baseUri.getPort();
         String token = Jwt.issuer(System.getenv().getOrDefault("LTI_ADMIN_TOKEN_ISSUER", "https://admin.lti-publisher.local"))
-                .upn("bench").groups("admin").expiresIn(Duration.ofHours(2))
+                .upn("bench").groups("admin").expiresIn(Duration.ofMinutes(55))
                 .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("config", "dev-admin", "private.pem"))));
 
         try (PlatformSimulator platform = new PlatformSimulator()) {
