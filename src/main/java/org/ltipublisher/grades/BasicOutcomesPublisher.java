@@ -6,10 +6,10 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.legacy.BasicOutcomesClient;
-import org.ltipublisher.legacy.OutcomeDeliveryFailure;
-import org.ltipublisher.legacy.OutcomeTarget;
-import org.ltipublisher.legacy.OutcomeTargets;
+import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
+import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
 import org.ltipublisher.platform.PlatformCallFailure;
 
 /**

@@ -17,7 +17,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
-import org.ltipublisher.legacy.OutcomeTarget;
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
 import org.ltipublisher.platform.PlatformCallFailure;
 
 import io.quarkus.scheduler.Scheduled;

@@ -1,5 +1,7 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.outcomes.OutcomeAdminService;
+
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -22,9 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerRequest;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerView;
-import org.ltipublisher.legacy.OutcomeAdminService.OutcomeTargetView;
-import org.ltipublisher.legacy.OutcomeAdminService.ResultView;
-import org.ltipublisher.legacy.OutcomeAdminService.ScoreRequest;
+import org.ltipublisher.legacy.outcomes.OutcomeAdminService.OutcomeTargetView;
+import org.ltipublisher.legacy.outcomes.OutcomeAdminService.ResultView;
+import org.ltipublisher.legacy.outcomes.OutcomeAdminService.ScoreRequest;
 import org.ltipublisher.web.PublicUrl;
 
 @Path("/api/v1/consumers")

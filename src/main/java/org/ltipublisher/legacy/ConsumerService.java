@@ -12,10 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
-import org.ltipublisher.db.Sql;
 import org.ltipublisher.keys.KeyEncryption;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerRequest;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerView;
+import org.ltipublisher.legacy.outcomes.OutcomeConsumers;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -23,7 +23,7 @@ import org.ltipublisher.web.Rejection;
  * only in the answer that created it; the instance GUID is learnt from the first launch.
  */
 @ApplicationScoped
-public class ConsumerService {
+public class ConsumerService implements OutcomeConsumers {
 
     private static final Logger LOG = Logger.getLogger(ConsumerService.class);
 
@@ -33,14 +33,14 @@ public class ConsumerService {
 
     private final ConsumerRepository consumers;
     private final KeyEncryption encryption;
-    private final Sql sql;
+    private final ConsumerStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public ConsumerService(ConsumerRepository consumers, KeyEncryption encryption, Sql sql, Clock clock) {
+    public ConsumerService(ConsumerRepository consumers, KeyEncryption encryption, ConsumerStore store, Clock clock) {
         this.consumers = consumers;
         this.encryption = encryption;
-        this.sql = sql;
+        this.store = store;
         this.clock = clock;
     }
 
@@ -130,19 +130,22 @@ public class ConsumerService {
         return consumers.findByIdOptional(id).map(this::credentials);
     }
 
+    @Override
+    @Transactional
+    public Optional<OutcomeConsumer> outcomeConsumer(UUID consumerId) {
+        return find(consumerId).map(c -> new OutcomeConsumer(c.id(), c.consumerKey(), c.secret()));
+    }
+
     /**
      * Binds the consumer to the instance GUID of its first launch (Open edX back-fills it the same way).
      * Returns false when another launch bound a different GUID first.
      */
     public boolean bindInstanceGuid(UUID consumerId, String guid) {
-        int bound = sql.update("update lti_consumer set instance_guid = ?, updated_at = ? where id = ? "
-                + "and instance_guid is null", guid, clock.instant(), consumerId);
-        if (bound == 1) {
+        if (store.bindInstanceGuid(consumerId, guid, clock.instant())) {
             LOG.infof("consumer %s bound to tool_consumer_instance_guid '%s' on its first launch", consumerId, guid);
             return true;
         }
-        return sql.queryOne("select instance_guid from lti_consumer where id = ?", row -> row.getString(1), consumerId)
-                .map(guid::equals).orElse(false);
+        return store.instanceGuid(consumerId).map(guid::equals).orElse(false);
     }
 
     private ConsumerCredentials credentials(Consumer c) {

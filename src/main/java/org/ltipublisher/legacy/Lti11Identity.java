@@ -3,6 +3,7 @@ package org.ltipublisher.legacy;
 import java.util.UUID;
 
 import org.ltipublisher.accounts.PlatformIdentity;
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
 
 /**
  * LTI 1.1 users as platform users: 1.1 has no issuer, so the consumer stands in for it and the
@@ -10,7 +11,7 @@ import org.ltipublisher.accounts.PlatformIdentity;
  */
 public final class Lti11Identity {
 
-    static final String ISSUER_PREFIX = "urn:lti-publisher:lti11-consumer:";
+    static final String ISSUER_PREFIX = OutcomeTargets.LTI11_ISSUER_PREFIX;
 
     private Lti11Identity() {
     }

@@ -1,5 +1,11 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.oauth.OAuthPercentEncoding;
+
+import org.ltipublisher.legacy.oauth.OAuthParameter;
+
+import org.ltipublisher.legacy.oauth.OAuthAuthorizationHeader;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

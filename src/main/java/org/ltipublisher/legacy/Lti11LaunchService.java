@@ -1,5 +1,7 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.oauth.OAuthParameter;
+
+import org.ltipublisher.legacy.oauth.OAuthSignature;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,13 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
+
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
+
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
+
+import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
+
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;

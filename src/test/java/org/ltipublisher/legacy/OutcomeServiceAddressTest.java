@@ -1,5 +1,11 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
+
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
+
+import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
+
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

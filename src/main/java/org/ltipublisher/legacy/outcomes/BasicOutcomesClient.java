@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 import java.math.BigDecimal;
 import java.util.Optional;
@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
-import org.ltipublisher.legacy.PoxMessages.PoxResponse;
+import org.ltipublisher.legacy.oauth.OAuthRequestSigner;
+import org.ltipublisher.legacy.outcomes.PoxMessages.PoxResponse;
 import org.ltipublisher.outbound.OutboundFailure;
 import org.ltipublisher.outbound.PlatformClient;
 
@@ -26,12 +26,12 @@ public class BasicOutcomesClient {
 
     private static final Logger LOG = Logger.getLogger(BasicOutcomesClient.class);
 
-    private final ConsumerService consumers;
+    private final OutcomeConsumers consumers;
     private final OAuthRequestSigner signer;
     private final LtiConfig config;
     private final PlatformClient client;
 
-    public BasicOutcomesClient(ConsumerService consumers, OAuthRequestSigner signer, LtiConfig config,
+    public BasicOutcomesClient(OutcomeConsumers consumers, OAuthRequestSigner signer, LtiConfig config,
             PlatformClient client) {
         this.consumers = consumers;
         this.signer = signer;
@@ -59,7 +59,7 @@ public class BasicOutcomesClient {
     }
 
     private PoxResponse send(OutcomeTarget target, String operation, String xml) {
-        ConsumerCredentials consumer = consumers.find(target.consumerId()).orElseThrow(() -> new OutcomeDeliveryFailure(
+        OutcomeConsumers.OutcomeConsumer consumer = consumers.outcomeConsumer(target.consumerId()).orElseThrow(() -> new OutcomeDeliveryFailure(
                 "the consumer of this outcome target no longer exists", false, null));
         byte[] body = OAuthRequestSigner.utf8(xml);
         PlatformClient.Answer response;

@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.oauth;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;

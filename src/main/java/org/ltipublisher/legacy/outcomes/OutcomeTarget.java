@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 import java.time.Instant;
 import java.util.UUID;

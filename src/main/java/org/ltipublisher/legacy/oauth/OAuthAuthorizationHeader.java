@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.oauth;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

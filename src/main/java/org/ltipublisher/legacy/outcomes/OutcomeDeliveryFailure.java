@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 /**
  * A Basic Outcomes call that did not succeed. {@code retryable}: the consumer was unreachable, slow or

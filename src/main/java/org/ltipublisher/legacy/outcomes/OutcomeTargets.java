@@ -1,15 +1,12 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
-import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -26,13 +23,14 @@ public class OutcomeTargets {
     private static final String COLUMNS = "t.id, t.consumer_id, t.resource_link_id, t.lti_user_id, t.service_url, "
             + "t.sourcedid, t.updated_at";
 
+    /** How LTI 1.1 users are keyed as platform users: this prefix and the consumer's id are their issuer. */
+    public static final String LTI11_ISSUER_PREFIX = "urn:lti-publisher:lti11-consumer:";
+
     private final Sql sql;
-    private final DataSource dataSource;
     private final Clock clock;
 
-    public OutcomeTargets(Sql sql, DataSource dataSource, Clock clock) {
+    public OutcomeTargets(Sql sql, Clock clock) {
         this.sql = sql;
-        this.dataSource = dataSource;
         this.clock = clock;
     }
 
@@ -64,7 +62,7 @@ public class OutcomeTargets {
                 join platform_user p on p.issuer = ? || t.consumer_id::text and p.subject = t.lti_user_id
                 where p.account_id = ? and t.resource_link_id = ?
                 order by t.updated_at desc limit 1
-                """, OutcomeTargets::map, Lti11Identity.ISSUER_PREFIX, accountId, resourceLinkRowId);
+                """, OutcomeTargets::map, LTI11_ISSUER_PREFIX, accountId, resourceLinkRowId);
     }
 
     /**
@@ -80,24 +78,13 @@ public class OutcomeTargets {
 
     @Transactional
     public List<OutcomeTarget> forConsumer(UUID consumerId) {
-        List<OutcomeTarget> targets = new ArrayList<>();
-        try (var connection = dataSource.getConnection();
-                var statement = connection.prepareStatement("select " + COLUMNS
-                        + " from lti11_outcome_target t where t.consumer_id = ? order by t.updated_at desc, t.id")) {
-            statement.setObject(1, consumerId);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    targets.add(map(rows));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the outcome targets of consumer " + consumerId, e);
-        }
-        return targets;
+        return sql.list("select " + COLUMNS + " from lti11_outcome_target t where t.consumer_id = ? "
+                + "order by t.updated_at desc, t.id", OutcomeTargets::map, consumerId);
     }
 
     private static OutcomeTarget map(ResultSet row) throws SQLException {
-        return new OutcomeTarget(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
-                row.getString(4), row.getString(5), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant());
+        return new OutcomeTarget(row.getObject("id", UUID.class), row.getObject("consumer_id", UUID.class),
+                row.getObject("resource_link_id", UUID.class), row.getString("lti_user_id"), row.getString("service_url"),
+                row.getString("sourcedid"), row.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 }

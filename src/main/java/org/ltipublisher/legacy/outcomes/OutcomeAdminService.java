@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.outcomes;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -8,18 +8,18 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.legacy.PoxMessages.PoxResponse;
+import org.ltipublisher.legacy.outcomes.PoxMessages.PoxResponse;
 import org.ltipublisher.web.Rejection;
 
 /** The admin API's Basic Outcomes calls: list a consumer's targets; read, replace or delete one result. */
 @ApplicationScoped
 public class OutcomeAdminService {
 
-    private final ConsumerService consumers;
+    private final OutcomeConsumers consumers;
     private final OutcomeTargets targets;
     private final BasicOutcomesClient client;
 
-    public OutcomeAdminService(ConsumerService consumers, OutcomeTargets targets, BasicOutcomesClient client) {
+    public OutcomeAdminService(OutcomeConsumers consumers, OutcomeTargets targets, BasicOutcomesClient client) {
         this.consumers = consumers;
         this.targets = targets;
         this.client = client;
@@ -83,7 +83,7 @@ public class OutcomeAdminService {
     }
 
     private void requireConsumer(UUID consumerId) {
-        if (consumers.find(consumerId).isEmpty()) {
+        if (consumers.outcomeConsumer(consumerId).isEmpty()) {
             throw Rejection.notFound("unknown_consumer", "no LTI 1.1 consumer with id " + consumerId);
         }
     }

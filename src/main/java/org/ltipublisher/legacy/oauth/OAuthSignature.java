@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.oauth;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

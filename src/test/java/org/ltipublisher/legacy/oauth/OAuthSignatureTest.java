@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

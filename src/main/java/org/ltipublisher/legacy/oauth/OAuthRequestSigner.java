@@ -1,4 +1,4 @@
-package org.ltipublisher.legacy;
+package org.ltipublisher.legacy.oauth;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ public class OAuthRequestSigner {
         return OAuthAuthorizationHeader.format(oauth);
     }
 
-    static String bodyHash(byte[] body) {
+    public static String bodyHash(byte[] body) {
         try {
             return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(body));
         } catch (NoSuchAlgorithmException e) {
@@ -54,7 +54,7 @@ public class OAuthRequestSigner {
         }
     }
 
-    static byte[] utf8(String text) {
+    public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }
