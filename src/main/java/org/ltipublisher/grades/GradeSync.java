@@ -1,12 +1,15 @@
 package org.ltipublisher.grades;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.db.Sql;
-import org.ltipublisher.platform.SyncJob.Outcome;
-import org.ltipublisher.platform.SyncSchedules.Claim;
+import org.ltipublisher.sync.SyncKind;
+import org.ltipublisher.sync.SyncWork;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Moodle's grade sync for one resource: each user's current grade (their newest score on each link)
@@ -15,16 +18,36 @@ import org.ltipublisher.platform.SyncSchedules.Claim;
  * unchanged grades again.
  */
 @ApplicationScoped
-public class GradeSync {
+public class GradeSync implements SyncWork {
 
     private final Sql sql;
+    private final GradesConfig config;
+    private final MeterRegistry registry;
     private final Clock clock;
 
-    public GradeSync(Sql sql, Clock clock) {
+    public GradeSync(Sql sql, GradesConfig config, MeterRegistry registry, Clock clock) {
         this.sql = sql;
+        this.config = config;
+        this.registry = registry;
         this.clock = clock;
     }
 
+    @Override
+    public SyncKind kind() {
+        return SyncKind.GRADES;
+    }
+
+    @Override
+    public Duration interval() {
+        return config.syncInterval();
+    }
+
+    @Override
+    public void finished(String result, Duration took) {
+        registry.timer("lti.sync.runs", "kind", "grades", "result", result.toLowerCase()).record(took);
+    }
+
+    @Override
     public Outcome run(Claim claim) {
         int queued = sql.queryOne("""
                 with latest as (
@@ -51,8 +74,8 @@ public class GradeSync {
                       and (t.account_id is null or t.score_given is distinct from l.score_given
                            or t.grading_progress is distinct from l.grading_progress)
                     returning 1)
-                select count(*) from queued
-                """, row -> row.getInt(1), claim.resourceId(), claim.resourceId(), clock.instant(), clock.instant(),
+                select count(*) as queued from queued
+                """, row -> row.getInt("queued"), claim.resourceId(), claim.resourceId(), clock.instant(), clock.instant(),
                 clock.instant()).orElse(0);
         return new Outcome("OK", "{\"queued\":" + queued + "}", null);
     }

@@ -14,14 +14,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
-import org.ltipublisher.db.Sql;
 import org.ltipublisher.platform.PlatformCallFailure;
-import org.ltipublisher.platform.PlatformTarget;
-import org.ltipublisher.platform.SyncJob.Outcome;
-import org.ltipublisher.platform.SyncSchedules.Claim;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.roster.MembershipReader.Page;
+import org.ltipublisher.roster.NrpsCursorStore.Placement;
+import org.ltipublisher.sync.SyncKind;
+import org.ltipublisher.sync.SyncWork;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * enrol as it goes, and unenrol only once every page has been read: a failed page unenrols nobody.
  */
 @ApplicationScoped
-public class MemberSync {
+public class MemberSync implements SyncWork {
 
     private static final Logger LOG = Logger.getLogger(MemberSync.class);
     /** A differences chain is trusted this long; then a full read catches anything it missed. */
@@ -44,24 +43,21 @@ public class MemberSync {
     private final RosterConfig config;
     private final RosterMetrics metrics;
     private final ObjectMapper json;
-    private final Sql sql;
+    private final NrpsCursorStore cursors;
     private final Clock clock;
 
     public MemberSync(MembershipReader reader, RosterWriter writer, PublishedResourceService resources,
-            RosterConfig config, RosterMetrics metrics, ObjectMapper json, Sql sql, Clock clock) {
+            RosterConfig config, RosterMetrics metrics, ObjectMapper json, NrpsCursorStore cursors, Clock clock) {
         this.reader = reader;
         this.writer = writer;
         this.resources = resources;
         this.config = config;
         this.metrics = metrics;
         this.json = json;
-        this.sql = sql;
+        this.cursors = cursors;
         this.clock = clock;
     }
 
-
-    private record Placement(UUID contextRowId, String membershipsUrl, String resourceLinkId, PlatformTarget platform) {
-    }
 
     /** Counts of a context's read. */
     private static final class Tally {
@@ -73,24 +69,29 @@ public class MemberSync {
         int removed;
     }
 
+    @Override
+    public SyncKind kind() {
+        return SyncKind.MEMBERS;
+    }
+
+    @Override
+    public Duration interval() {
+        return config.syncInterval();
+    }
+
+    @Override
+    public void finished(String result, Duration took) {
+        metrics.run("members", result.toLowerCase(), took);
+    }
+
     /** One run: OK, PARTIAL (some contexts failed) or FAILED, with counts and reasons. */
+    @Override
     public Outcome run(Claim claim) {
         PublishedResource resource = resources.find(claim.resourceId()).orElse(null);
         if (resource == null) {
             return new Outcome("FAILED", null, "the resource no longer exists");
         }
-        List<Placement> placements = sql.list("""
-                select c.id, c.memberships_url, min(rl.resource_link_id),
-                       r.id, r.issuer, r.client_id, r.access_token_url, r.token_audience
-                from resource_link rl
-                join lti_context c on c.id = rl.context_id
-                join deployment d on d.id = c.deployment_id
-                join registration r on r.id = d.registration_id
-                where rl.resource_id = ? and c.memberships_url is not null
-                group by c.id, c.memberships_url, r.id
-                """, row -> new Placement(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                new PlatformTarget(row.getObject(4, UUID.class), row.getString(5), row.getString(6), row.getString(7),
-                        row.getString(8))), resource.id);
+        List<Placement> placements = cursors.placements(resource.id);
         Tally total = new Tally();
         int failed = 0;
         StringBuilder messages = new StringBuilder();
@@ -133,10 +134,7 @@ public class MemberSync {
     }
 
     private Tally syncContext(Claim claim, PublishedResource resource, Placement placement) {
-        Optional<String> differences = sql.queryOne("""
-                select differences_url from nrps_cursor
-                where resource_id = ? and context_id = ? and differences_url is not null and full_read_at > ?
-                """, row -> row.getString(1), resource.id, placement.contextRowId(),
+        Optional<String> differences = cursors.differencesUrl(resource.id, placement.contextRowId(),
                 clock.instant().minus(FULL_READ_EVERY));
         if (differences.isPresent()) {
             try {
@@ -208,11 +206,7 @@ public class MemberSync {
             tally.removed = writer.unenrolAbsent(scope);
         }
         Instant now = clock.instant();
-        sql.update("""
-                insert into nrps_cursor (resource_id, context_id, differences_url, full_read_at) values (?, ?, ?, ?)
-                on conflict (resource_id, context_id) do update set differences_url = excluded.differences_url,
-                    full_read_at = coalesce(excluded.full_read_at, nrps_cursor.full_read_at)
-                """, resource.id, placement.contextRowId(), nextDifferences, differences ? null : now);
+        cursors.save(resource.id, placement.contextRowId(), nextDifferences, differences ? null : now);
         LOG.debugf("member sync of %s in context %s: %d pages, %d active, %d added, %d removed%s", resource.id,
                 placement.contextRowId(), tally.pages, tally.active, tally.added, tally.removed,
                 differences ? " (differences)" : "");

@@ -1,4 +1,4 @@
-package org.ltipublisher.platform;
+package org.ltipublisher.sync;
 
 import java.time.Instant;
 import java.util.UUID;

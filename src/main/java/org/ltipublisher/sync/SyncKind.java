@@ -1,4 +1,4 @@
-package org.ltipublisher.platform;
+package org.ltipublisher.sync;
 
 /** The two scheduled syncs a published resource can have. */
 public enum SyncKind {

@@ -1,4 +1,10 @@
-package org.ltipublisher.platform;
+package org.ltipublisher.sync;
+
+import org.ltipublisher.sync.SyncRunView;
+
+import org.ltipublisher.sync.SyncConfig;
+
+import org.ltipublisher.sync.SyncKind;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +17,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.db.Sql;
+import org.ltipublisher.sync.SyncWork.Claim;
 
 /**
  * When each resource's grade and member syncs run, shared by all replicas: a replica claims a due
@@ -18,17 +25,13 @@ import org.ltipublisher.db.Sql;
  * replica that dies mid-run leaves the row to be claimed again once the lease expires.
  */
 @ApplicationScoped
-public class SyncSchedules {
-
-    /** A claimed run. */
-    public record Claim(UUID runId, UUID resourceId, SyncKind kind, String owner) {
-    }
+public class SyncScheduleStore {
 
     private final Sql sql;
     private final SyncConfig config;
     private final Clock clock;
 
-    public SyncSchedules(Sql sql, SyncConfig config, Clock clock) {
+    public SyncScheduleStore(Sql sql, SyncConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;
@@ -55,7 +58,7 @@ public class SyncSchedules {
                     order by c.next_run_at limit 1
                     for update of c skip locked)
                 returning s.resource_id
-                """.formatted(flag(kind)), row -> row.getObject(1, UUID.class), owner, now.plus(config.lease()),
+                """.formatted(flag(kind)), row -> row.getObject("resource_id", UUID.class), owner, now.plus(config.lease()),
                 kind.name(), now, now);
         if (resource.isEmpty()) {
             return Optional.empty();
@@ -79,7 +82,7 @@ public class SyncSchedules {
                 """, now, interval.toSeconds(), claim.resourceId(), claim.kind().name(), claim.owner());
     }
 
-    /** "Sync now": due at once (the next tick of any replica takes it), unless a run is under way. */
+    /** "Sync now": due at once (the next claim of any replica takes it; the claim picks every row due by now), unless a run is under way. */
     public void requestNow(UUID resourceId, SyncKind kind) {
         sql.update("""
                 insert into sync_schedule (resource_id, kind, next_run_at) values (?, ?, ?)
@@ -106,18 +109,20 @@ public class SyncSchedules {
 
     public List<SyncRunView> status(UUID resourceId) {
         return sql.list("""
-                select k.kind, r.id, r.started_at, r.finished_at, r.result, r.counts, r.message, s.next_run_at,
-                       case when s.lease_expires_at > now() then s.lease_owner end, s.interval_minutes
+                select k.kind, r.id as run_id, r.started_at, r.finished_at, r.result, r.counts, r.message, s.next_run_at,
+                       case when s.lease_expires_at > now() then s.lease_owner end as running_on, s.interval_minutes
                 from (values ('GRADES'), ('MEMBERS')) k(kind)
                 left join sync_schedule s on s.resource_id = ? and s.kind = k.kind
                 left join lateral (select * from sync_run x where x.resource_id = ? and x.kind = k.kind
                                    order by x.started_at desc limit 1) r on true
                 order by k.kind
-                """, row -> new SyncRunView(row.getString(1).toLowerCase(), row.getObject(2, UUID.class),
-                instant(row.getObject(3, OffsetDateTime.class)), instant(row.getObject(4, OffsetDateTime.class)),
-                row.getString(5) == null ? null : row.getString(5).toLowerCase(), row.getString(6), row.getString(7),
-                instant(row.getObject(8, OffsetDateTime.class)), row.getString(9),
-                row.getObject(10) == null ? null : row.getInt(10)), resourceId, resourceId);
+                """, row -> new SyncRunView(row.getString("kind").toLowerCase(), row.getObject("run_id", UUID.class),
+                instant(row.getObject("started_at", OffsetDateTime.class)),
+                instant(row.getObject("finished_at", OffsetDateTime.class)),
+                row.getString("result") == null ? null : row.getString("result").toLowerCase(), row.getString("counts"),
+                row.getString("message"), instant(row.getObject("next_run_at", OffsetDateTime.class)),
+                row.getString("running_on"),
+                row.getObject("interval_minutes") == null ? null : row.getInt("interval_minutes")), resourceId, resourceId);
     }
 
     private static Instant instant(OffsetDateTime value) {
