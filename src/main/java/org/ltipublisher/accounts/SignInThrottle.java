@@ -67,10 +67,10 @@ public class SignInThrottle {
         Instant now = clock.instant();
         Duration window = config.accounts().signInWindow();
         Optional<Instant> until = sql.queryOne("""
-                select max(window_started_at) from sign_in_failure
+                select max(window_started_at) as window_started_at from sign_in_failure
                 where window_started_at > ?
                   and ((throttle_key = ? and failures >= ?) or (throttle_key = ? and failures >= ?))
-                """, row -> row.getObject(1, java.time.OffsetDateTime.class), now.minus(window),
+                """, row -> row.getObject("window_started_at", java.time.OffsetDateTime.class), now.minus(window),
                 user, config.accounts().signInMaxFailuresPerUser(),
                 addressKey(address), config.accounts().signInMaxFailuresPerAddress())
                 .map(started -> started.toInstant().plus(window));

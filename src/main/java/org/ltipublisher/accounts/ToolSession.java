@@ -64,7 +64,7 @@ public class ToolSession {
             return Optional.empty();
         }
         return sql.queryOne("select account_id from tool_session where id_sha256 = ? and expires_at > ?",
-                row -> row.getObject(1, UUID.class), sha256(cookieValue), clock.instant());
+                row -> row.getObject("account_id", UUID.class), sha256(cookieValue), clock.instant());
     }
 
     /** Expired sessions sign nobody in; deleting them keeps the table as small as the signed-in users. */

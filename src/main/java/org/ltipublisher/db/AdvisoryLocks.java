@@ -18,6 +18,6 @@ public class AdvisoryLocks {
 
     /** Blocks until this transaction holds the lock named {@code name}; released at commit or rollback. */
     public void lockForTransaction(String name) {
-        sql.queryOne("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", row -> row.getInt(1), name);
+        sql.queryOne("select 1 as locked from pg_advisory_xact_lock(hashtextextended(?, 0))", row -> row.getInt("locked"), name);
     }
 }

@@ -70,8 +70,9 @@ public class Sql {
         }
     }
 
+    /** The {@code id} column of an INSERT/UPDATE … RETURNING id. */
     public UUID returningId(String sql, Object... params) {
-        return queryOne(sql, row -> row.getObject(1, UUID.class), params)
+        return queryOne(sql, row -> row.getObject("id", UUID.class), params)
                 .orElseThrow(() -> new IllegalStateException("statement returned no id: " + sql));
     }
 

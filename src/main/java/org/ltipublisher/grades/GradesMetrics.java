@@ -20,10 +20,10 @@ public class GradesMetrics {
     public GradesMetrics(MeterRegistry registry, Sql sql) {
         this.registry = registry;
         Gauge.builder("lti.grades.outbox.depth", () -> sql.queryOne(
-                "select count(*) from score where status = 'PENDING'", row -> row.getLong(1)).orElse(0L))
+                "select count(*) as pending from score where status = 'PENDING'", row -> row.getLong("pending")).orElse(0L))
                 .description("Scores waiting to be sent").register(registry);
         Gauge.builder("lti.grades.outbox.age.seconds", () -> sql.queryOne(
-                "select min(created_at) from score where status = 'PENDING'", row -> row.getObject(1, OffsetDateTime.class))
+                "select min(created_at) as oldest from score where status = 'PENDING'", row -> row.getObject("oldest", OffsetDateTime.class))
                 .map(oldest -> (double) Duration.between(oldest.toInstant(), java.time.Instant.now()).toSeconds())
                 .orElse(0.0))
                 .description("Age of the oldest score waiting to be sent").register(registry);

@@ -66,7 +66,7 @@ public class LineItems {
     private String findOrCreate(Delivery d) {
         locks.lockForTransaction("ags-line-item:" + d.linkRowId());
         Optional<String> bound = sql.queryOne("select lineitem_url from ags_line_item where resource_link_id = ?",
-                row -> row.getString(1), d.linkRowId());
+                row -> row.getString("lineitem_url"), d.linkRowId());
         if (bound.isPresent()) {
             return bound.get();
         }

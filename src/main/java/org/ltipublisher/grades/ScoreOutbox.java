@@ -1,5 +1,7 @@
 package org.ltipublisher.grades;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,17 +54,17 @@ public class ScoreOutbox {
                     limit ?
                     for update skip locked)
                 returning s.id
-                """, row -> row.getObject(1, UUID.class), owner, now.plus(lease), now, now, limit);
+                """, row -> row.getObject("id", UUID.class), owner, now.plus(lease), now, now, limit);
     }
 
     /** What sending the claimed score needs, or empty if the row is gone or another owner holds it. */
     public Optional<Delivery> load(UUID scoreId, String owner) {
         return sql.queryOne("""
-                select s.id, s.score_given, s.score_maximum, s.comment, s.activity_progress, s.grading_progress,
-                       s.scored_at, s.platform_subject, s.attempts, s.created_at,
-                       rl.id, rl.resource_link_id, rl.ags_lineitems_url, rl.ags_lineitem_url, rl.ags_scopes,
-                       p.id, p.title, p.max_grade, li.lineitem_url,
-                       r.id, r.issuer, r.client_id, r.access_token_url, r.token_audience
+                select s.id as score_id, s.score_given, s.score_maximum, s.comment, s.activity_progress,
+                       s.grading_progress, s.scored_at, s.platform_subject, s.attempts, s.created_at,
+                       rl.id as link_row_id, rl.resource_link_id, rl.ags_lineitems_url, rl.ags_lineitem_url, rl.ags_scopes,
+                       p.id as resource_id, p.title, p.max_grade, li.lineitem_url as bound_lineitem_url,
+                       r.id as registration_id, r.issuer, r.client_id, r.access_token_url, r.token_audience
                 from score s
                 left join resource_link rl on rl.id = s.resource_link_id
                 left join deployment d on d.id = rl.deployment_id
@@ -70,15 +72,21 @@ public class ScoreOutbox {
                 join published_resource p on p.id = s.resource_id
                 left join ags_line_item li on li.resource_link_id = rl.id
                 where s.id = ? and s.lease_owner = ? and s.status = 'PENDING'
-                """, row -> new Delivery(row.getObject(1, UUID.class), row.getBigDecimal(2), row.getBigDecimal(3),
-                row.getString(4), row.getString(5), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant(),
-                row.getString(8), row.getInt(9), row.getObject(10, OffsetDateTime.class).toInstant(),
-                row.getObject(11, UUID.class), row.getString(12), row.getString(13), row.getString(14),
-                row.getString(15), row.getObject(16, UUID.class), row.getString(17), row.getBigDecimal(18),
-                row.getString(19), row.getObject(20, UUID.class) == null ? null
-                        : new PlatformTarget(row.getObject(20, UUID.class), row.getString(21), row.getString(22),
-                                row.getString(23), row.getString(24))),
-                scoreId, owner);
+                """, ScoreOutbox::delivery, scoreId, owner);
+    }
+
+    private static Delivery delivery(ResultSet row) throws SQLException {
+        UUID registrationId = row.getObject("registration_id", UUID.class);
+        return new Delivery(row.getObject("score_id", UUID.class), row.getBigDecimal("score_given"),
+                row.getBigDecimal("score_maximum"), row.getString("comment"), row.getString("activity_progress"),
+                row.getString("grading_progress"), row.getObject("scored_at", OffsetDateTime.class).toInstant(),
+                row.getString("platform_subject"), row.getInt("attempts"),
+                row.getObject("created_at", OffsetDateTime.class).toInstant(), row.getObject("link_row_id", UUID.class),
+                row.getString("resource_link_id"), row.getString("ags_lineitems_url"), row.getString("ags_lineitem_url"),
+                row.getString("ags_scopes"), row.getObject("resource_id", UUID.class), row.getString("title"),
+                row.getBigDecimal("max_grade"), row.getString("bound_lineitem_url"),
+                registrationId == null ? null : new PlatformTarget(registrationId, row.getString("issuer"),
+                        row.getString("client_id"), row.getString("access_token_url"), row.getString("token_audience")));
     }
 
     public boolean sent(UUID scoreId, String owner) {

@@ -20,7 +20,6 @@ import jakarta.transaction.Transactional;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.db.AdvisoryLocks;
-import org.ltipublisher.db.Sql;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
@@ -49,7 +48,7 @@ public class ScoreService {
     private static final int MAX_QUOTED = 40;
 
     private final EntityManager em;
-    private final Sql sql;
+    private final ScoreIntakeStore intake;
     private final AdvisoryLocks locks;
     private final PublishedResourceService resources;
     private final GradesConfig config;
@@ -57,10 +56,10 @@ public class ScoreService {
     private final GradesMetrics metrics;
     private final Clock clock;
 
-    public ScoreService(EntityManager em, Sql sql, AdvisoryLocks locks, PublishedResourceService resources,
+    public ScoreService(EntityManager em, ScoreIntakeStore intake, AdvisoryLocks locks, PublishedResourceService resources,
             GradesConfig config, LtiConfig launchConfig, GradesMetrics metrics, Clock clock) {
         this.em = em;
-        this.sql = sql;
+        this.intake = intake;
         this.locks = locks;
         this.resources = resources;
         this.config = config;
@@ -112,17 +111,11 @@ public class ScoreService {
         String issuer = required("issuer", submission.issuer());
         String userId = required("userId", submission.userId());
         String linkId = required("resourceLinkId", submission.resourceLinkId());
-        UUID accountId = sql.queryOne("select account_id from platform_user where issuer = ? and subject = ?",
-                row -> row.getObject(1, UUID.class), issuer, userId)
+        UUID accountId = intake.accountOf(issuer, userId)
                 .orElseThrow(() -> Rejection.notFound("unknown_user", "no user '" + userId + "' of platform '" + issuer
                         + "' has launched or been synced: the user must launch the resource once"));
-        List<UUID[]> links = sql.list("""
-                select rl.id, rl.resource_id from resource_link rl
-                join deployment d on d.id = rl.deployment_id join registration r on r.id = d.registration_id
-                where r.issuer = ? and rl.resource_link_id = ?
-                  and (cast(? as varchar) is null or r.client_id = ?) and (cast(? as varchar) is null or d.deployment_id = ?)
-                """, row -> new UUID[] { row.getObject(1, UUID.class), row.getObject(2, UUID.class) }, issuer, linkId,
-                submission.clientId(), submission.clientId(), submission.deploymentId(), submission.deploymentId());
+        List<ScoreIntakeStore.LinkRow> links = intake.links(issuer, linkId, submission.clientId(),
+                submission.deploymentId());
         if (links.isEmpty()) {
             throw Rejection.notFound("unknown_resource_link", "platform '" + issuer + "' has no resource link '" + linkId
                     + "' known to this tool: it appears after the link's first launch");
@@ -132,7 +125,8 @@ public class ScoreService {
                     + "' exists in " + links.size() + " registrations or deployments of that issuer: name clientId "
                     + "and deploymentId too, or post as the content application with the learner's launch token");
         }
-        return record(new ScoreTarget(accountId, links.get(0)[1], links.get(0)[0], issuer, userId), submission,
+        return record(new ScoreTarget(accountId, links.get(0).resourceId(), links.get(0).linkRowId(), issuer, userId),
+                submission,
                 "ADMIN", null);
     }
 
@@ -194,9 +188,7 @@ public class ScoreService {
         // AGS §3.4.1: platforms keep a score only if its timestamp is newer than the last one; concurrent
         // posts for one user and link take turns so each gets a strictly later millisecond
         locks.lockForTransaction("score:" + target.accountId() + ":" + target.resourceLinkRowId());
-        Instant last = sql.queryOne("select max(scored_at) from score where account_id = ? and resource_link_id = ?",
-                row -> row.getObject(1, java.time.OffsetDateTime.class), target.accountId(), target.resourceLinkRowId())
-                .map(OffsetDateTime::toInstant).orElse(null);
+        Instant last = intake.lastScoredAt(target.accountId(), target.resourceLinkRowId()).orElse(null);
         Instant scoredAt = requested.truncatedTo(ChronoUnit.MILLIS);
         if (last != null && !scoredAt.isAfter(last)) {
             scoredAt = last.truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
@@ -205,11 +197,7 @@ public class ScoreService {
         Instant due = now;
         if (AGGREGATED.contains(resource.kind)) {
             // the newest grade replaces unsent ones and restarts the quiet delay (Open edX: 15 minutes)
-            sql.update("""
-                    update score set status = 'SUPERSEDED', last_error = 'replaced by a newer grade before sending'
-                    where account_id = ? and resource_link_id = ? and status = 'PENDING'
-                      and (lease_expires_at is null or lease_expires_at < ?)
-                    """, target.accountId(), target.resourceLinkRowId(), now);
+            intake.supersedePending(target.accountId(), target.resourceLinkRowId(), now);
             due = now.plus(config.aggregationDelay());
         }
         Score score = new Score();

@@ -16,6 +16,11 @@ public class ToolKeyRepository implements PanacheRepositoryBase<ToolKey, UUID> {
         return find("status", status).firstResultOptional();
     }
 
+    /** True when both the signing key and the next key exist (the usual state after the first start). */
+    public boolean hasActiveAndNext() {
+        return count("status", ToolKey.Status.ACTIVE) > 0 && count("status", ToolKey.Status.NEXT) > 0;
+    }
+
     /** Keys a verifier may meet: the next one, the signing one, and retired ones still in their overlap. */
     public List<ToolKey> published(Instant retiredAfter) {
         return list("status <> ?1 or retiredAt > ?2 order by createdAt desc", ToolKey.Status.RETIRED, retiredAfter);

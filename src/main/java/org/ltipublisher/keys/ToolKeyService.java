@@ -25,7 +25,6 @@ import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.lang.JoseException;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.AdvisoryLocks;
-import org.ltipublisher.db.Sql;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -43,7 +42,6 @@ public class ToolKeyService {
     private static final Duration ACTIVE_KEY_CACHE = Duration.ofSeconds(30);
 
     private final ToolKeyRepository keys;
-    private final Sql sql;
     private final KeyEncryption encryption;
     private final AdvisoryLocks locks;
     private final LtiConfig config;
@@ -54,10 +52,9 @@ public class ToolKeyService {
     private record CachedActive(SigningKey key, Instant readAt) {
     }
 
-    public ToolKeyService(ToolKeyRepository keys, Sql sql, KeyEncryption encryption, AdvisoryLocks locks,
+    public ToolKeyService(ToolKeyRepository keys, KeyEncryption encryption, AdvisoryLocks locks,
             LtiConfig config, Clock clock) {
         this.keys = keys;
-        this.sql = sql;
         this.encryption = encryption;
         this.locks = locks;
         this.config = config;
@@ -66,11 +63,10 @@ public class ToolKeyService {
 
     /**
      * Creates the first signing key and the next key when missing (first start of the first replica).
-     * A restart only reads one row count: the locked, JPA path runs when keys are missing.
+     * A restart only counts rows: the locked path runs when keys are missing.
      */
     public void ensureKeys() {
-        if (sql.queryOne("select count(*) filter (where status = 'ACTIVE') > 0 and count(*) filter (where status = 'NEXT') > 0 "
-                + "from tool_key", row -> row.getBoolean(1)).orElse(false)) {
+        if (QuarkusTransaction.requiringNew().call(keys::hasActiveAndNext)) {
             return;
         }
         QuarkusTransaction.requiringNew().run(this::createMissingKeys);

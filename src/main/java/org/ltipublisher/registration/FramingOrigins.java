@@ -53,7 +53,7 @@ public class FramingOrigins {
                 where r.issuer is not null and r.authentication_request_url is not null
                   and (r.unknown_deployment_policy = 'ADD'
                        or exists (select from deployment d where d.registration_id = r.id))
-                """, row -> List.of(row.getString(1), row.getString(2))).forEach(urls -> {
+                """, row -> List.of(row.getString("issuer"), row.getString("authentication_request_url"))).forEach(urls -> {
             urls.stream().flatMap(FramingOrigins::origin).forEach(sources::add);
             DelegatedIssuers.vendorDomain(urls.get(0)).ifPresent(domain -> sources.add("https://*." + domain));
         });

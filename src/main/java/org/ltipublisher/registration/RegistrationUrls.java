@@ -77,9 +77,9 @@ public class RegistrationUrls {
         }
         return sql.queryOne("select id, registration_id, expires_at, used_at from registration_url "
                 + "where token_sha256 = ?" + (lock ? " for update" : ""),
-                row -> new Pending(row.getObject(1, UUID.class), row.getObject(2, UUID.class),
-                        row.getTimestamp(3).toInstant(),
-                        row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()),
+                row -> new Pending(row.getObject("id", UUID.class), row.getObject("registration_id", UUID.class),
+                        row.getTimestamp("expires_at").toInstant(),
+                        row.getTimestamp("used_at") == null ? null : row.getTimestamp("used_at").toInstant()),
                 sha256(token)).orElseThrow(RegistrationUrls::unknown);
     }
 

@@ -72,8 +72,8 @@ public class ContentCredentials {
         String keyId = decoded.substring(0, colon);
         byte[] presented = sha256(decoded.substring(colon + 1)).getBytes(StandardCharsets.US_ASCII);
         return sql.queryOne("select resource_id, secret_sha256 from content_credential where key_id = ?",
-                row -> MessageDigest.isEqual(presented, row.getString(2).getBytes(StandardCharsets.US_ASCII))
-                        ? row.getObject(1, UUID.class) : null,
+                row -> MessageDigest.isEqual(presented, row.getString("secret_sha256").getBytes(StandardCharsets.US_ASCII))
+                        ? row.getObject("resource_id", UUID.class) : null,
                 keyId).orElseThrow(ContentCredentials::invalid);
     }
 

@@ -77,8 +77,8 @@ public class RosterWriter {
                         platform_subject = excluded.platform_subject, sync_run_id = excluded.sync_run_id,
                         updated_at = case when enrolment.status <> 'ACTIVE' or enrolment.roles <> excluded.roles
                                           then excluded.updated_at else enrolment.updated_at end
-                    returning (xmax = 0)
-                    """, row -> row.getBoolean(1), UUID.randomUUID(), account.get().id(), scope.resource().id,
+                    returning (xmax = 0) as inserted
+                    """, row -> row.getBoolean("inserted"), UUID.randomUUID(), account.get().id(), scope.resource().id,
                     scope.contextRowId(), roleClass.name(), String.join(" ", member.roles()), clock.instant(),
                     clock.instant(), member.userId(), scope.runId()).orElse(false);
             if (inserted) {
@@ -96,8 +96,8 @@ public class RosterWriter {
                     update enrolment set status = 'INACTIVE', updated_at = ?
                     where resource_id = ? and context_id = ? and status = 'ACTIVE' and sync_run_id is distinct from ?
                     returning 1)
-                select count(*) from gone
-                """, row -> row.getInt(1), clock.instant(), scope.resource().id, scope.contextRowId(), scope.runId())
+                select count(*) as unenrolled from gone
+                """, row -> row.getInt("unenrolled"), clock.instant(), scope.resource().id, scope.contextRowId(), scope.runId())
                 .orElse(0);
     }
 
@@ -111,8 +111,8 @@ public class RosterWriter {
                     where r.run_id = ? and r.context_id = ? and e.account_id = r.account_id
                       and e.context_id = r.context_id and e.resource_id = ? and e.status = 'ACTIVE'
                     returning 1)
-                select count(*) from gone
-                """, row -> row.getInt(1), clock.instant(), scope.runId(), scope.contextRowId(), scope.resource().id)
+                select count(*) as unenrolled from gone
+                """, row -> row.getInt("unenrolled"), clock.instant(), scope.runId(), scope.contextRowId(), scope.resource().id)
                 .orElse(0);
         discardRemovals(scope);
         return removed;
@@ -124,12 +124,12 @@ public class RosterWriter {
     }
 
     public long activeEnrolments(RosterScope scope) {
-        return sql.queryOne("select count(*) from enrolment where resource_id = ? and context_id = ? and status = 'ACTIVE'",
-                row -> row.getLong(1), scope.resource().id, scope.contextRowId()).orElse(0L);
+        return sql.queryOne("select count(*) as active from enrolment where resource_id = ? and context_id = ? and status = 'ACTIVE'",
+                row -> row.getLong("active"), scope.resource().id, scope.contextRowId()).orElse(0L);
     }
 
     private Optional<UUID> linkedAccount(String issuer, String subject) {
         return sql.queryOne("select account_id from platform_user where issuer = ? and subject = ?",
-                row -> row.getObject(1, UUID.class), issuer, subject);
+                row -> row.getObject("account_id", UUID.class), issuer, subject);
     }
 }
