@@ -14,7 +14,7 @@ import org.ltipublisher.platform.PlatformCallFailure;
 
 /**
  * The outbox's second channel: a score on a resource link of an LTI 1.1 consumer goes back as a Basic
- * Outcomes replaceResult (digest §11.3) with the score scaled to 0.0–1.0. The consumer's answer is mapped
+ * Outcomes replaceResult (LTI 1.1 Implementation Guide §6) with the score scaled to 0.0–1.0. The consumer's answer is mapped
  * onto the same rules as AGS: retryable failures back off, a refusal (codeMajor failure/unsupported)
  * fails the score with the consumer's description.
  */

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Cloud platforms whose issuer is shared by every customer and whose configuration is served from the
  * customer's own host: Canvas cloud signs as https://canvas.instructure.com (and its beta/test twins)
- * while the openid_configuration URL is https://&lt;school&gt;.instructure.com/api/lti/security/… (digest §15).
+ * while the openid_configuration URL is https://&lt;school&gt;.instructure.com/api/lti/security/… (Canvas's own LTI 1.3 documentation:
+ * a platform deployment fact, where Dynamic Registration 1.0 expects the issuer to prefix that URL).
  * For these issuers only, a configuration served over https from a host under the vendor's domain speaks
  * for the issuer; every other issuer must serve its own configuration (prefix or same origin).
  */

@@ -103,7 +103,8 @@ public class DynamicRegistrationService {
         }
         JsonNode tool = root.get(ClientRegistrationRequest.TOOL_CONFIGURATION);
         JsonNode deployment = tool == null ? null : tool.get("deployment_id");
-        // Brightspace may omit deployment_id (digest §7.4); numbers are accepted as their text
+        // deployment_id is optional in the registration response (Dynamic Registration 1.0), and Brightspace
+        // omits it; numbers are accepted as their text
         String deploymentId = deployment == null || deployment.isNull() || deployment.asText().isBlank() ? null
                 : deployment.asText().trim();
         if (deploymentId != null && deploymentId.length() > 255) {

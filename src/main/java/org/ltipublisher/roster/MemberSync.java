@@ -25,7 +25,7 @@ import org.ltipublisher.sync.SyncWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Moodle's member sync over NRPS (NRPS §2; digest §9) for one resource: for each context it was
+ * Moodle's member sync over NRPS (LTI NRPS 2.0 §2) for one resource: for each context it was
  * launched from, read the roster page by page (resource-link scoped with {@code rlid} first, the
  * context's otherwise; the stored {@code rel="differences"} URL for incremental runs), provision and
  * enrol as it goes, and unenrol only once every page has been read: a failed page unenrols nobody.

@@ -11,8 +11,8 @@ import org.ltipublisher.db.Sql;
 import org.ltipublisher.platform.PlatformTarget;
 
 /**
- * What member sync reads and remembers per context: where the roster is (the NRPS claim of a launch,
- * LTI NRPS 2.0 §3.6) and the differences URL the last full read left (LTI NRPS 2.0 §2.4.3).
+ * What member sync reads and remembers per context: where the roster is (the namesroleservice claim of
+ * a launch, LTI NRPS 2.0) and the {@code rel="differences"} URL the last full read left.
  */
 @ApplicationScoped
 public class NrpsCursorStore {

@@ -16,7 +16,7 @@ import org.ltipublisher.outbound.PlatformClient;
 /**
  * Sends LTI 1.1 Basic Outcomes (replaceResult, readResult, deleteResult) to a consumer's
  * lis_outcome_service_url: a POX body signed with the consumer's key and secret (OAuth 1.0a with
- * oauth_body_hash, digest §11.3). Delivered means HTTP 2xx with imsx_codeMajor "success"; anything
+ * oauth_body_hash: LTI 1.1 Implementation Guide §6 and the OAuth Request Body Hash extension). Delivered means HTTP 2xx with imsx_codeMajor "success"; anything
  * else is an {@link OutcomeDeliveryFailure} saying whether a retry can help. The URL comes from the
  * launch, so it goes through the {@link PlatformClient}'s address policy like every platform call. Holds no transaction:
  * callers (the grades outbox, the admin API) must not call it inside one.
