@@ -42,14 +42,14 @@ public class SyncResource {
 
     @POST
     @Path("/grades")
-    @Operation(summary = "Run the grade sync now (on whichever replica ticks next)")
+    @Operation(summary = "Run the grade sync now (claimed at once on the replica that took the request, else at the next tick of any)")
     public RestResponse<SyncRequested> syncGrades(@PathParam("id") UUID id) {
         return request(id, SyncKind.GRADES);
     }
 
     @POST
     @Path("/members")
-    @Operation(summary = "Run the member sync now (on whichever replica ticks next)")
+    @Operation(summary = "Run the member sync now (claimed at once on the replica that took the request, else at the next tick of any)")
     public RestResponse<SyncRequested> syncMembers(@PathParam("id") UUID id) {
         return request(id, SyncKind.MEMBERS);
     }

@@ -18,14 +18,20 @@ public class SyncService {
     private final SyncScheduleStore schedules;
     private final PublishedResourceService resources;
     private final Instance<SyncWork> works;
+    private final SyncTicker ticker;
 
-    public SyncService(SyncScheduleStore schedules, PublishedResourceService resources, Instance<SyncWork> works) {
+    public SyncService(SyncScheduleStore schedules, PublishedResourceService resources, Instance<SyncWork> works,
+            SyncTicker ticker) {
         this.schedules = schedules;
         this.resources = resources;
         this.works = works;
+        this.ticker = ticker;
     }
 
-    /** Makes the sync due at once, for whichever replica claims next; refused while the sync is off. */
+    /**
+     * Makes the sync due at once and tries to claim it on this replica straight away (the row is committed
+     * first: the store writes outside any transaction); refused while the sync is off.
+     */
     public void requestNow(UUID resourceId, SyncKind kind) {
         PublishedResource resource = resource(resourceId);
         boolean on = kind == SyncKind.GRADES ? resource.gradeSync : resource.memberSync;
@@ -34,6 +40,7 @@ public class SyncService {
                     + " sync is off for '" + resource.title + "': turn it on in the resource first");
         }
         schedules.requestNow(resourceId, kind);
+        ticker.runSoon(kind);
     }
 
     /** {@code kind} as in the URL ({@code grades} or {@code members}); {@code minutes} null: the service-wide interval. */

@@ -12,7 +12,10 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Every replica's one sync tick: for each kind of {@link SyncWork}, claim a due resource, run it,
@@ -40,6 +43,29 @@ public class SyncTicker {
     void tick() {
         for (SyncWork work : works) {
             drain(work);
+        }
+    }
+
+    /**
+     * "Run now" on this replica: a claim attempt for this kind at once on a worker thread, rather than at
+     * the next tick (the row is due for every replica's tick too, so nothing is lost if this one stops).
+     */
+    public void runSoon(SyncKind kind) {
+        for (SyncWork work : works) {
+            if (work.kind() == kind) {
+                Infrastructure.getDefaultWorkerPool().execute(() -> {
+                    // what the scheduler gives a tick: a request context for the work's entity reads
+                    ManagedContext requests = Arc.container().requestContext();
+                    requests.activate();
+                    try {
+                        drain(work);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "%s sync requested now failed to claim; the next tick will", kind);
+                    } finally {
+                        requests.terminate();
+                    }
+                });
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.ltipublisher.sync;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.DbCounts;
+import org.ltipublisher.testing.Eventually;
 import org.ltipublisher.testing.WithPostgres;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -101,6 +103,21 @@ class SyncClaimTest extends WithPostgres {
         for (SyncWork.Claim claim : claims) {
             schedules.finish(claim, "OK", "{}", null, INTERVAL);
         }
+    }
+
+    @Test
+    void runNowStartsOnTheReplicaThatTookTheRequestWithoutWaitingForATick() {
+        UUID resource = AdminApi.publish(Map.of("title", "run now", "kind", "activity", "maxGrade", 10, "gradeSync", true,
+                "studentProvisioning", "auto", "teacherProvisioning", "auto")).id();
+        AdminApi.admin().post("/api/v1/resources/" + resource + "/sync/grades").then().statusCode(202)
+                .body("status", equalTo("requested"));
+        // the scheduler is off in this profile: only the request itself can have started the run
+        Eventually.await(Duration.ofSeconds(30), () -> DbCounts.scalar(db, "select count(*) from sync_run "
+                + "where resource_id = ? and kind = 'GRADES' and result = 'OK' and finished_at is not null", resource) == 1,
+                () -> "the requested grade sync did not run");
+        AdminApi.admin().get("/api/v1/resources/" + resource + "/sync").then().statusCode(200)
+                .body("find { it.kind == 'grades' }.result", equalTo("ok"))
+                .body("find { it.kind == 'grades' }.counts.queued", equalTo(0));
     }
 
     @Test
