@@ -1,7 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.outcomes.OutcomeAdminService;
-
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerRequest;
 import org.ltipublisher.legacy.ConsumerDtos.ConsumerView;
+import org.ltipublisher.legacy.outcomes.OutcomeAdminService;
 import org.ltipublisher.legacy.outcomes.OutcomeAdminService.OutcomeTargetView;
 import org.ltipublisher.legacy.outcomes.OutcomeAdminService.ResultView;
 import org.ltipublisher.legacy.outcomes.OutcomeAdminService.ScoreRequest;

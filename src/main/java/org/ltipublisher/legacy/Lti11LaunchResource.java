@@ -1,11 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.oauth.OAuthPercentEncoding;
-
-import org.ltipublisher.legacy.oauth.OAuthParameter;
-
-import org.ltipublisher.legacy.oauth.OAuthAuthorizationHeader;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +19,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.ltipublisher.launch.LaunchOutcome;
 import org.ltipublisher.legacy.Lti11LaunchValidator.Lti11Request;
+import org.ltipublisher.legacy.oauth.OAuthAuthorizationHeader;
+import org.ltipublisher.legacy.oauth.OAuthParameter;
+import org.ltipublisher.legacy.oauth.OAuthPercentEncoding;
 import org.ltipublisher.web.PublicUrl;
 import org.ltipublisher.web.RequestCookies;
 import org.ltipublisher.web.Rejection;

@@ -1,7 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.outcomes.OutcomeTargets;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,6 +23,7 @@ import org.ltipublisher.launch.PendingLaunch;
 import org.ltipublisher.launch.PendingLaunchCodec;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.legacy.Lti11LaunchValidator.Lti11Request;
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
 import org.ltipublisher.registration.PlatformUrlPolicy;
 import org.ltipublisher.resources.ConsumerPlacement;
 import org.ltipublisher.resources.PlacementService;

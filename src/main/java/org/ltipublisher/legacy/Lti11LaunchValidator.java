@@ -1,9 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.oauth.OAuthParameter;
-
-import org.ltipublisher.legacy.oauth.OAuthSignature;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.launch.LtiRoles;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
+import org.ltipublisher.legacy.oauth.OAuthParameter;
+import org.ltipublisher.legacy.oauth.OAuthSignature;
 import org.ltipublisher.web.Rejection;
 
 /**

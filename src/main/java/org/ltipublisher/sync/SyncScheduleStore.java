@@ -1,11 +1,5 @@
 package org.ltipublisher.sync;
 
-import org.ltipublisher.sync.SyncRunView;
-
-import org.ltipublisher.sync.SyncConfig;
-
-import org.ltipublisher.sync.SyncKind;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

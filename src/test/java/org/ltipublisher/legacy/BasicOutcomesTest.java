@@ -1,13 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
-
-import org.ltipublisher.legacy.outcomes.OutcomeTargets;
-
-import org.ltipublisher.legacy.outcomes.OutcomeTarget;
-
-import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
-
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -28,6 +20,10 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
+import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
+import org.ltipublisher.legacy.outcomes.OutcomeTargets;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.ConsumerSimulator;

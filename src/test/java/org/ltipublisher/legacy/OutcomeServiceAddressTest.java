@@ -1,11 +1,5 @@
 package org.ltipublisher.legacy;
 
-import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
-
-import org.ltipublisher.legacy.outcomes.OutcomeTarget;
-
-import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
-
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.ltipublisher.legacy.outcomes.BasicOutcomesClient;
+import org.ltipublisher.legacy.outcomes.OutcomeDeliveryFailure;
+import org.ltipublisher.legacy.outcomes.OutcomeTarget;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.ConsumerSimulator;
