@@ -15,7 +15,7 @@ import org.ltipublisher.LtiConfig;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
 import org.ltipublisher.resources.PublishedResource;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**

@@ -1,5 +1,7 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.lti.LtiClaims;
+
 import java.net.URI;
 import java.security.Key;
 import java.security.interfaces.RSAPublicKey;

@@ -1,5 +1,7 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.lti.ToolPaths;
+
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,7 +26,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.quarkus.qute.TemplateInstance;
 
 /** The tool's redirect_uri: platforms form-post the id_token here (Security Framework §5.1.1.3). */
-@Path("/lti")
+@Path("/")
 public class LaunchResource {
 
     @CheckedTemplate
@@ -59,7 +61,7 @@ public class LaunchResource {
     }
 
     @POST
-    @Path("/launch")
+    @Path(ToolPaths.LAUNCH)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
@@ -70,7 +72,7 @@ public class LaunchResource {
 
     /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
     @POST
-    @Path("/deep-linking")
+    @Path(ToolPaths.DEEP_LINKING)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response deepLinking(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
@@ -93,7 +95,7 @@ public class LaunchResource {
     }
 
     @POST
-    @Path("/account")
+    @Path(ToolPaths.ACCOUNT_CHOICE)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,

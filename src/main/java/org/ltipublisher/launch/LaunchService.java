@@ -1,5 +1,7 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.lti.LtiRoles;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,7 @@ import org.ltipublisher.resources.PlacementService;
 import org.ltipublisher.resources.PlacementService.PlacementIds;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**

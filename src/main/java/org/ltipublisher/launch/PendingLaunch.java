@@ -4,7 +4,7 @@ import java.util.UUID;
 
 import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.accounts.ProvisioningMode;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 
 /**
  * A valid launch by a platform user with no linked account, waiting while the user links or creates

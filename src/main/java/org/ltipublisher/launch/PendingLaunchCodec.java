@@ -18,7 +18,7 @@ import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 @ApplicationScoped

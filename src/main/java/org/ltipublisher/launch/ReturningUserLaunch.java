@@ -12,7 +12,7 @@ import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.db.Sql;
 import org.ltipublisher.resources.LaunchPlacement;
 import org.ltipublisher.resources.PlacementService;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**

@@ -18,7 +18,7 @@ import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.content.HandOff;
 import org.ltipublisher.content.HandOffService;
 import org.ltipublisher.launch.LaunchOutcome;
-import org.ltipublisher.launch.LtiRoles;
+import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.launch.PendingLaunch;
 import org.ltipublisher.launch.PendingLaunchCodec;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
@@ -29,7 +29,7 @@ import org.ltipublisher.resources.PlacementService;
 import org.ltipublisher.resources.PlacementService.PlacementIds;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**

@@ -11,7 +11,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.launch.LtiRoles;
+import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.web.Rejection;
 

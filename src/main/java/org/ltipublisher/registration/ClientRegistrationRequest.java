@@ -8,7 +8,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.launch.LtiClaims;
+import org.ltipublisher.lti.LtiClaims;
 
 /**
  * The OpenID client registration this tool sends to a platform (DR 1.0 §3.5, digest §7.3), with the

@@ -1,5 +1,7 @@
 package org.ltipublisher.resources;
 
+import org.ltipublisher.lti.RoleClass;
+
 import java.time.Instant;
 import java.util.UUID;
 

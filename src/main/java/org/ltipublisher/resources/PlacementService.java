@@ -1,5 +1,7 @@
 package org.ltipublisher.resources;
 
+import org.ltipublisher.lti.RoleClass;
+
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;

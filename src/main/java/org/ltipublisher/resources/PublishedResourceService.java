@@ -1,5 +1,7 @@
 package org.ltipublisher.resources;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,7 +28,7 @@ import org.ltipublisher.web.Rejection;
 @ApplicationScoped
 public class PublishedResourceService {
 
-    public static final String LAUNCH_PATH_PREFIX = "/lti/resources/";
+    public static final String LAUNCH_PATH_PREFIX = ToolPaths.RESOURCE_LAUNCH_PREFIX;
 
     /** Largest maxGrade: scores and maxima are numeric(12, 4) columns, and no gradebook needs more. */
     public static final BigDecimal MAX_GRADE_LIMIT = BigDecimal.valueOf(1_000_000);

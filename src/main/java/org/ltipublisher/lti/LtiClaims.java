@@ -1,4 +1,4 @@
-package org.ltipublisher.launch;
+package org.ltipublisher.lti;
 
 /** Claim names of LTI 1.3 messages (Core §5, AGS §3.1, NRPS §3.6.1, Deep Linking §4.4). */
 public final class LtiClaims {
