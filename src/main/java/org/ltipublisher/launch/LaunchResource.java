@@ -1,5 +1,7 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.admission.LaunchOutcome;
+
 import org.ltipublisher.lti.ToolPaths;
 
 
@@ -15,8 +17,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
-import org.ltipublisher.deeplinking.ContentSelection;
-import org.ltipublisher.deeplinking.DeepLinkingResource;
+import org.ltipublisher.admission.AccountChoices;
+import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.PublicUrl;
 import org.ltipublisher.web.RequestCookies;
@@ -37,8 +39,8 @@ public class LaunchResource {
     }
 
     private final LaunchService launches;
+    private final AccountChoices accountChoices;
     private final LoginStateCodec states;
-    private final ContentSelection contentSelection;
     private final PublicUrl publicUrl;
     private final BrowserForms browserForms;
 
@@ -51,12 +53,12 @@ public class LaunchResource {
     @Context
     HttpServerRequest vertxRequest;
 
-    public LaunchResource(LaunchService launches, LoginStateCodec states, ContentSelection contentSelection,
+    public LaunchResource(LaunchService launches, AccountChoices accountChoices, LoginStateCodec states,
             PublicUrl publicUrl, BrowserForms browserForms) {
         this.browserForms = browserForms;
         this.launches = launches;
+        this.accountChoices = accountChoices;
         this.states = states;
-        this.contentSelection = contentSelection;
         this.publicUrl = publicUrl;
     }
 
@@ -70,7 +72,7 @@ public class LaunchResource {
         return receive(idToken, state, error, errorDescription, storageProof);
     }
 
-    /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
+    /** The deep linking redirect URI registered by dynamic registration; same handling, dispatched by message type. */
     @POST
     @Path(ToolPaths.DEEP_LINKING)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -101,7 +103,7 @@ public class LaunchResource {
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
             @RestForm String password, @RestForm(BrowserForms.FIELD) String csrfToken) {
         browserForms.verify(headers, uriInfo, csrfToken);
-        return render(launches.completeChoice(new LaunchService.AccountChoice(pending, action, username, password,
+        return render(accountChoices.completeChoice(new AccountChoices.AccountChoice(pending, action, username, password,
                 RequestCookies.of(headers), publicUrl.base(uriInfo), BrowserForms.clientAddress(vertxRequest))))
                 .build();
     }
@@ -115,12 +117,11 @@ public class LaunchResource {
                 }
                 yield builder;
             }
-            case LaunchOutcome.SelectContent select -> {
-                Response.ResponseBuilder builder = Response.ok(
-                        DeepLinkingResource.Templates.select(contentSelection.page(select.selectionToken())))
+            case LaunchOutcome.Page page -> {
+                Response.ResponseBuilder builder = Response.ok(page.page())
                         .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
-                if (select.sessionCookie() != null) {
-                    builder.cookie(select.sessionCookie());
+                if (page.sessionCookie() != null) {
+                    builder.cookie(page.sessionCookie());
                 }
                 yield builder;
             }

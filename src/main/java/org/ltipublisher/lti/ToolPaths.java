@@ -12,8 +12,6 @@ public final class ToolPaths {
     public static final String LAUNCH = "/lti/launch";
     /** The redirect_uri registered for deep linking requests (Deep Linking 2.0 §4.4). */
     public static final String DEEP_LINKING = "/lti/deep-linking";
-    /** The redirect_uri registered for submission review requests (LTI AGS 2.0 §4.6). */
-    public static final String SUBMISSION_REVIEW = "/lti/submission-review";
     /** The tool's public keys (Security Framework §6.3). */
     public static final String JWKS = "/.well-known/jwks.json";
     /** Dynamic registration's initiation URL (LTI DR 1.0 §3.3). */

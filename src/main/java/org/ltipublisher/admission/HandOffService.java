@@ -1,4 +1,5 @@
-package org.ltipublisher.content;
+package org.ltipublisher.admission;
+
 
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package org.ltipublisher.content;
+package org.ltipublisher.admission;
 
 import java.util.List;
 import java.util.UUID;
