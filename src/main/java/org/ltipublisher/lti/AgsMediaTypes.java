@@ -12,6 +12,7 @@ public final class AgsMediaTypes {
     public static final String SCOPE_LINE_ITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem";
     public static final String SCOPE_LINE_ITEM_READ = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly";
     public static final String SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score";
+    public static final String SCOPE_RESULT_READ = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly";
     public static final Set<String> ALL = Set.of(SCOPE_LINE_ITEM, SCOPE_LINE_ITEM_READ, SCOPE_SCORE);
 
     /** Tag of the line items this tool creates. */
