@@ -94,12 +94,7 @@ public class ResourceLinkHandler implements MessageHandler {
         } catch (IllegalArgumentException e) {
             throw Rejection.notFound("unknown_resource", "'" + candidate + "' is not a published resource id");
         }
-        PublishedResource resource = resources.find(id).orElseThrow(() -> Rejection.notFound("unknown_resource",
-                "no published resource with id " + id + ": it may have been deleted"));
-        if (!resource.enabled) {
-            throw Rejection.forbidden("resource_disabled", "the resource '" + resource.title + "' is disabled");
-        }
-        return resource;
+        return resources.launchable(id);
     }
 
     private static LaunchPlacement placement(ResourceLinkRequest request, UUID deploymentRowId, UUID resourceId) {

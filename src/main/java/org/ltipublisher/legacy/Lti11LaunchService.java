@@ -126,11 +126,6 @@ public class Lti11LaunchService {
             throw Rejection.notFound("unknown_resource", "'" + resourceId + "' is not a published resource id: "
                     + "check the launch URL in the LMS");
         }
-        PublishedResource resource = resources.find(id).orElseThrow(() -> Rejection.notFound("unknown_resource",
-                "no published resource with id " + id + ": it may have been deleted"));
-        if (!resource.enabled) {
-            throw Rejection.forbidden("resource_disabled", "the resource '" + resource.title + "' is disabled");
-        }
-        return resource;
+        return resources.launchable(id);
     }
 }

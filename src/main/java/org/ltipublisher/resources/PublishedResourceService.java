@@ -96,6 +96,16 @@ public class PublishedResourceService {
         return byId.get(id, () -> QuarkusTransaction.joiningExisting().call(() -> resources.findByIdOptional(id)));
     }
 
+    /** The resource a launch names, refused clearly when it is gone or disabled (any LTI version). */
+    public PublishedResource launchable(UUID id) {
+        PublishedResource resource = find(id).orElseThrow(() -> Rejection.notFound("unknown_resource",
+                "no published resource with id " + id + ": it may have been deleted"));
+        if (!resource.enabled) {
+            throw Rejection.forbidden("resource_disabled", "the resource '" + resource.title + "' is disabled");
+        }
+        return resource;
+    }
+
     public static String launchPath(UUID id) {
         return LAUNCH_PATH_PREFIX + id;
     }
