@@ -23,6 +23,14 @@ public interface AdvertisedMessage {
         return false;
     }
 
+    /**
+     * Whether to advertise it to a platform whose configuration lists no {@code messages_supported} at all
+     * (older platforms that support deep linking without saying so).
+     */
+    default boolean assumedWhenPlatformListsNone() {
+        return true;
+    }
+
     /** Where it stands in the advertised list: lower first. */
     int advertisedOrder();
 }

@@ -66,7 +66,9 @@ public class ClientRegistrationRequest {
         tool.put("custom_parameters", Map.of());
         List<Map<String, Object>> advertised = new ArrayList<>();
         for (AdvertisedMessage m : messages) {
-            if (m.advertisedToEveryPlatform() || platform.supports(m.messageType())) {
+            boolean listed = platform.messagesSupported().isEmpty() ? m.assumedWhenPlatformListsNone()
+                    : platform.supports(m.messageType());
+            if (m.advertisedToEveryPlatform() || listed) {
                 advertised.add(message(platform, m, baseUrl + m.targetPath(), icon));
             }
         }

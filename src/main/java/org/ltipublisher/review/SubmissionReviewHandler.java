@@ -81,6 +81,11 @@ public class SubmissionReviewHandler implements MessageHandler {
     }
 
     @Override
+    public boolean assumedWhenPlatformListsNone() {
+        return false;
+    }
+
+    @Override
     public int advertisedOrder() {
         return 2;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,6 +18,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ltipublisher.registration.ClientRegistrationRequest;
+import org.ltipublisher.registration.PlatformConfiguration;
+import org.ltipublisher.registration.PlatformConfiguration.SupportedMessage;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
 import org.ltipublisher.testing.AdminApi.Registered;
@@ -54,6 +58,9 @@ class SubmissionReviewTest extends WithPostgres {
 
     @Inject
     DataSource db;
+
+    @Inject
+    ClientRegistrationRequest registrationRequest;
 
     @BeforeEach
     void startPlatform() {
@@ -170,5 +177,32 @@ class SubmissionReviewTest extends WithPostgres {
         assertEquals(404, page.statusCode(), page.asString());
         assertTrue(page.asString().contains("the learner '" + stranger + "' has never opened this tool"),
                 page.asString());
+    }
+
+    /** Dynamic registration offers the message to a platform that lists it (LTI DR 1.0 §3.5), and only then. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void dynamicRegistrationAdvertisesSubmissionReviewWhereThePlatformSupportsIt() {
+        PlatformConfiguration supporting = platform("https://lms.example", List.of(
+                new SupportedMessage("LtiResourceLinkRequest", List.of()),
+                new SupportedMessage("LtiSubmissionReviewRequest", List.of())));
+        List<Map<String, Object>> messages = (List<Map<String, Object>>) ((Map<String, Object>) registrationRequest
+                .build(supporting, "https://tool.example").get(ClientRegistrationRequest.TOOL_CONFIGURATION))
+                .get("messages");
+        assertEquals(List.of("LtiResourceLinkRequest", "LtiSubmissionReviewRequest"),
+                messages.stream().map(m -> m.get("type")).toList());
+        assertEquals("https://tool.example/lti/launch", messages.get(1).get("target_link_uri"));
+
+        PlatformConfiguration silent = platform("https://old-lms.example", List.of());
+        List<Map<String, Object>> offered = (List<Map<String, Object>>) ((Map<String, Object>) registrationRequest
+                .build(silent, "https://tool.example").get(ClientRegistrationRequest.TOOL_CONFIGURATION))
+                .get("messages");
+        assertFalse(offered.stream().anyMatch(m -> "LtiSubmissionReviewRequest".equals(m.get("type"))),
+                offered.toString());
+    }
+
+    private static PlatformConfiguration platform(String issuer, List<SupportedMessage> messages) {
+        return new PlatformConfiguration(issuer, issuer + "/auth", issuer + "/token", issuer + "/jwks",
+                issuer + "/register", null, List.of(), "moodle", "4.3", messages);
     }
 }
