@@ -203,26 +203,19 @@ public class AccountService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Account account = new Account();
-        account.id = UUID.randomUUID();
-        account.anonymous = anonymous;
-        account.username = (anonymous ? "anon-" : "lti-") + randomName(12);
-        if (anonymous) {
-            account.email = account.username + "@" + config.accounts().anonymousEmailDomain();
-        } else {
-            account.email = identity.email();
-            account.givenName = identity.givenName();
-            account.familyName = identity.familyName();
-            account.fullName = identity.fullName();
-        }
-        account.createdAt = clock.instant();
-        sql.update("""
+        // one statement, no entity: the launch path writes accounts by SQL only (see findLinked)
+        UUID id = UUID.randomUUID();
+        String username = (anonymous ? "anon-" : "lti-") + randomName(12);
+        AccountSummary created = sql.queryOne("""
                 insert into account (id, username, email, given_name, family_name, full_name, anonymous, created_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?)
-                """, account.id, account.username, account.email, account.givenName, account.familyName,
-                account.fullName, account.anonymous, account.createdAt);
-        insertLink(identity, account.id, true);
-        return AccountSummary.of(account);
+                returning id, username, email, given_name, family_name, full_name, anonymous
+                """, AccountService::summary, id, username,
+                anonymous ? username + "@" + config.accounts().anonymousEmailDomain() : identity.email(),
+                anonymous ? null : identity.givenName(), anonymous ? null : identity.familyName(),
+                anonymous ? null : identity.fullName(), anonymous, clock.instant()).orElseThrow();
+        insertLink(identity, id, true);
+        return created;
     }
 
     /** Links a platform user to an existing account (prompt / existing-only modes). */
@@ -232,10 +225,12 @@ public class AccountService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Account account = accounts.findByIdOptional(accountId)
+        AccountSummary account = sql.queryOne("""
+                select id, username, email, given_name, family_name, full_name, anonymous from account where id = ?
+                """, AccountService::summary, accountId)
                 .orElseThrow(() -> Rejection.notFound("unknown_account", "the account to link no longer exists"));
-        insertLink(identity, account.id, false);
-        return AccountSummary.of(account);
+        insertLink(identity, account.id(), false);
+        return account;
     }
 
     /**
@@ -247,15 +242,23 @@ public class AccountService {
             return Optional.empty();
         }
         return sql.queryOne("""
-                select id from account where lower(email) = lower(?) and not anonymous order by created_at, id limit 1
-                """, row -> row.getObject(1, UUID.class), email.trim())
-                .flatMap(accounts::findByIdOptional).map(AccountSummary::of);
+                select id, username, email, given_name, family_name, full_name, anonymous from account
+                where lower(email) = lower(?) and not anonymous order by created_at, id limit 1
+                """, AccountService::summary, email.trim());
     }
 
     /** Whether an account's e-mail is the launch's (existing-only mode); both must be present. */
     public static boolean sameEmail(String accountEmail, String launchEmail) {
         return accountEmail != null && launchEmail != null
                 && accountEmail.trim().toLowerCase(Locale.ROOT).equals(launchEmail.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static AccountSummary summary(java.sql.ResultSet row) throws java.sql.SQLException {
+        String username = row.getString("username");
+        return new AccountSummary(row.getObject("id", UUID.class), username, row.getString("email"),
+                Account.displayName(username, row.getString("given_name"), row.getString("family_name"),
+                        row.getString("full_name")),
+                row.getBoolean("anonymous"));
     }
 
     /** {@code ownsProfile}: the launch created the account, so later launches keep its profile current. */

@@ -1,5 +1,9 @@
 package org.ltipublisher.content;
 
+import org.ltipublisher.admission.HandOffService;
+
+import org.ltipublisher.admission.HandOff;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,5 +1,9 @@
 package org.ltipublisher.content;
 
+import org.ltipublisher.admission.HandOffService;
+
+import org.ltipublisher.admission.HandOff;
+
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;

@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.launch.LtiLaunch;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.resources.ResourceDtos.ResourceView;
 import org.ltipublisher.web.Rejection;
@@ -53,8 +52,8 @@ public class ContentSelection {
      * unbound selection token. Refuses when the platform accepts no ltiResourceLink, or only presentation
      * targets a launch cannot use (§4.4.1 accept_types, accept_presentation_document_targets).
      */
-    public String begin(LtiLaunch launch, UUID registrationId) {
-        LtiLaunch.DeepLinkingSettings settings = launch.deepLinking();
+    public String begin(DeepLinkingRequest request, UUID registrationId) {
+        DeepLinkingSettings settings = request.settings();
         if (!settings.acceptTypes().contains(LTI_RESOURCE_LINK)) {
             throw Rejection.badRequest("deep_linking_type_not_accepted", "the platform accepts only "
                     + settings.acceptTypes() + " here, and this tool can only return LTI resource links "
@@ -65,8 +64,8 @@ public class ContentSelection {
             throw Rejection.badRequest("deep_linking_target_not_accepted", "the platform accepts only "
                     + targets + " as presentation, and LTI resource links open in an iframe or a window");
         }
-        return tokens.sign(new DeepLinkingSelection(registrationId, launch.issuer(), launch.clientId(),
-                launch.deploymentId(), settings, null));
+        return tokens.sign(new DeepLinkingSelection(registrationId, request.token().issuer(),
+                request.token().clientId(), request.token().deploymentId(), settings, null));
     }
 
     /** The same selection, now for the account the platform user is linked to. */

@@ -1,5 +1,7 @@
 package org.ltipublisher.deeplinking;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -20,7 +22,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /** The teacher's content choice, answered with the auto-posting LtiDeepLinkingResponse (Deep Linking 2.0 §4.5). */
-@Path("/lti/deep-linking")
+@Path(ToolPaths.DEEP_LINKING)
 public class DeepLinkingResource {
 
     @CheckedTemplate

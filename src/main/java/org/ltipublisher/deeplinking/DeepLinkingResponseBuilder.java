@@ -18,10 +18,10 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 import org.ltipublisher.keys.SigningKey;
 import org.ltipublisher.keys.ToolKeyService;
-import org.ltipublisher.launch.LtiClaims;
+import org.ltipublisher.lti.LtiClaims;
 
 /**
- * The LtiDeepLinkingResponse JWT (Deep Linking 2.0 §4.5, digest §10.2), signed RS256 with the tool's current
+ * The LtiDeepLinkingResponse JWT (Deep Linking 2.0 §4.5), signed RS256 with the tool's current
  * key so the platform verifies it against our JWKS.
  */
 @ApplicationScoped

@@ -2,7 +2,6 @@ package org.ltipublisher.deeplinking;
 
 import java.util.UUID;
 
-import org.ltipublisher.launch.LtiLaunch.DeepLinkingSettings;
 
 /**
  * A validated deep linking request waiting for the teacher's choice: who asked (registration, deployment),

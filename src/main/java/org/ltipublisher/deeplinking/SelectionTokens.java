@@ -10,7 +10,6 @@ import org.jose4j.jwt.MalformedClaimException;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
-import org.ltipublisher.launch.LtiLaunch.DeepLinkingSettings;
 import org.ltipublisher.web.Rejection;
 
 /**

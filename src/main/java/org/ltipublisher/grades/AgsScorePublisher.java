@@ -1,5 +1,7 @@
 package org.ltipublisher.grades;
 
+import org.ltipublisher.lti.AgsMediaTypes;
+
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 

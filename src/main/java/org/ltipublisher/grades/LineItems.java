@@ -1,5 +1,7 @@
 package org.ltipublisher.grades;
 
+import org.ltipublisher.lti.AgsMediaTypes;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

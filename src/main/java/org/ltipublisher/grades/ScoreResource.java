@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.ltipublisher.content.HandOffService;
+import org.ltipublisher.admission.HandOffService;
 import org.ltipublisher.grades.ScoreDtos.Accepted;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.grades.ScoreDtos.ScoreView;

@@ -18,7 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.content.HandOff;
+import org.ltipublisher.admission.HandOff;
 import org.ltipublisher.db.AdvisoryLocks;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.resources.PublishedResource;

@@ -1,5 +1,7 @@
 package org.ltipublisher.keys;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -8,7 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** The tool's public keys, for platforms verifying client assertions and deep linking responses. */
-@Path("/.well-known/jwks.json")
+@Path(ToolPaths.JWKS)
 public class JwksResource {
 
     /** Short enough that a rotation is seen well within the retired key's overlap. */

@@ -1,11 +1,9 @@
 package org.ltipublisher.launch;
 
-import java.net.URI;
+
 import java.security.Key;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +19,16 @@ import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.accounts.PlatformIdentity;
+import org.ltipublisher.lti.ClaimValues;
+import org.ltipublisher.lti.LtiClaims;
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.web.Rejection;
 
 /**
  * Validates the id_token of a launch to the letter of the 1EdTech Security Framework §5.1.3
- * (and OIDC Core §3.1.3.7), then the LTI claims of Core §5.3. Each failure is a {@link Rejection}
+ * (and OIDC Core §3.1.3.7), then the LTI claims LTI Core §5.3 requires of every message type; the claims of
+ * one message type are its {@link MessageHandler}'s. The nonce is only compared with the login's here;
+ * {@code NonceStore} spends it. Each failure is a {@link Rejection}
  * with a stable code and a message naming the offending value. Nothing here touches the database.
  */
 @ApplicationScoped
@@ -42,7 +44,7 @@ public class IdTokenValidator {
         this.clock = clock;
     }
 
-    public LtiLaunch validate(String idToken, Registration registration, LoginState state) {
+    public VerifiedIdToken validate(String idToken, Registration registration, LoginState state) {
         JwtClaims claims = verifiedClaims(idToken, registration);
         try {
             checkIssuerAndAudience(claims, registration);
@@ -54,7 +56,7 @@ public class IdTokenValidator {
             if (!nonce.equals(state.nonce())) {
                 throw bad("nonce_mismatch", "the id_token's nonce is not the one this tool sent for this login");
             }
-            return ltiClaims(claims, registration, state, nonce);
+            return commonClaims(claims, registration, state, nonce);
         } catch (MalformedClaimException e) {
             throw bad("invalid_claim", "the id_token has a claim of the wrong type: " + e.getMessage());
         }
@@ -165,9 +167,12 @@ public class IdTokenValidator {
         }
     }
 
-    /** Step 10 and Core §5.3: the LTI claims of a resource link launch. */
-    private static LtiLaunch ltiClaims(JwtClaims claims, Registration registration, LoginState state, String nonce)
-            throws MalformedClaimException {
+    /**
+     * Step 10 and the claims LTI Core §5.3 requires of every message: version, message type, deployment,
+     * user, roles, target_link_uri. Type-specific claims are the message handler's.
+     */
+    private static VerifiedIdToken commonClaims(JwtClaims claims, Registration registration, LoginState state,
+            String nonce) throws MalformedClaimException {
         Object version = claims.getClaimValue(LtiClaims.VERSION);
         if (version == null) {
             throw bad("missing_version", "the id_token has no LTI version claim");
@@ -178,10 +183,6 @@ public class IdTokenValidator {
         Object messageType = claims.getClaimValue(LtiClaims.MESSAGE_TYPE);
         if (messageType == null) {
             throw bad("missing_message_type", "the id_token has no LTI message_type claim");
-        }
-        boolean deepLinking = LtiClaims.DEEP_LINKING_REQUEST.equals(messageType);
-        if (!deepLinking && !LtiClaims.RESOURCE_LINK_REQUEST.equals(messageType)) {
-            throw bad("unknown_message_type", "the LTI message type '" + messageType + "' is not one this tool handles");
         }
         String deploymentId = text(claims.getClaimValue(LtiClaims.DEPLOYMENT_ID));
         if (deploymentId == null) {
@@ -206,15 +207,6 @@ public class IdTokenValidator {
         if (!(roles instanceof List<?> roleList) || roleList.stream().anyMatch(r -> !(r instanceof String))) {
             throw bad("invalid_roles", "the roles claim must be an array of strings, got " + jsonType(roles));
         }
-        // Deep Linking 2.0 §4.4: a deep linking request has no resource link, but deep_linking_settings
-        Map<?, ?> resourceLink = map(claims.getClaimValue(LtiClaims.RESOURCE_LINK));
-        String resourceLinkId = resourceLink == null ? null : text(resourceLink.get("id"));
-        if (resourceLinkId == null && !deepLinking) {
-            throw bad("missing_resource_link", "the id_token has no resource_link id");
-        }
-        LtiLaunch.DeepLinkingSettings settings = deepLinking
-                ? deepLinkingSettings(map(claims.getClaimValue(LtiClaims.DEEP_LINKING_SETTINGS)))
-                : null;
         String target = text(claims.getClaimValue(LtiClaims.TARGET_LINK_URI));
         if (target == null) {
             throw bad("missing_target_link_uri", "the id_token has no target_link_uri claim");
@@ -223,46 +215,9 @@ public class IdTokenValidator {
             throw bad("target_mismatch", "the id_token's target_link_uri '" + target
                     + "' is not the one the login was for ('" + state.targetLinkUri() + "')");
         }
-        return new LtiLaunch(registration.issuer, registration.clientId, nonce,
-                claims.getExpirationTime().getValue(), (String) messageType, deploymentId, target,
-                identity(claims, registration.issuer, sub), strings(roleList),
-                resourceLinkId == null ? null
-                        : new LtiLaunch.ResourceLinkClaim(resourceLinkId, text(resourceLink.get("title"))),
-                context(map(claims.getClaimValue(LtiClaims.CONTEXT))),
-                custom(map(claims.getClaimValue(LtiClaims.CUSTOM))),
-                ags(map(claims.getClaimValue(LtiClaims.AGS_ENDPOINT))),
-                text(mapValue(map(claims.getClaimValue(LtiClaims.NRPS)), "context_memberships_url")),
-                text(mapValue(map(claims.getClaimValue(LtiClaims.LAUNCH_PRESENTATION)), "return_url")), settings,
-                rawClaim(map(claims.getClaimValue(LtiClaims.LTI1P1))));
-    }
-
-    /** Deep Linking 2.0 §4.4.1: deep_link_return_url is required, it is where the response goes. */
-    private static LtiLaunch.DeepLinkingSettings deepLinkingSettings(Map<?, ?> settings) {
-        if (settings == null) {
-            throw bad("missing_deep_linking_settings", "the deep linking request has no deep_linking_settings claim");
-        }
-        String returnUrl = text(settings.get("deep_link_return_url"));
-        if (returnUrl == null) {
-            throw bad("missing_deep_link_return_url",
-                    "the deep linking request's settings have no deep_link_return_url to send the selection to");
-        }
-        try {
-            URI uri = URI.create(returnUrl);
-            if (!uri.isAbsolute() || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
-                throw bad("invalid_deep_link_return_url", "deep_link_return_url '" + returnUrl + "' is not an http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw bad("invalid_deep_link_return_url", "deep_link_return_url '" + returnUrl + "' is not a valid URL");
-        }
-        Object data = settings.get("data");
-        return new LtiLaunch.DeepLinkingSettings(returnUrl,
-                settings.get("accept_types") instanceof List<?> types ? strings(types) : List.of(),
-                settings.get("accept_presentation_document_targets") instanceof List<?> targets ? strings(targets)
-                        : List.of(),
-                Boolean.TRUE.equals(settings.get("accept_multiple")),
-                settings.get("accept_lineitem") instanceof Boolean b ? b : null,
-                data == null ? null : data.toString(), // §4.4.1: an opaque string, echoed unchanged
-                text(settings.get("title")), text(settings.get("text")));
+        return new VerifiedIdToken(registration.issuer, registration.clientId, nonce,
+                claims.getExpirationTime().getValue(), messageType.toString(), deploymentId, target,
+                identity(claims, registration.issuer, sub), ClaimValues.strings(roleList), claims);
     }
 
     private static PlatformIdentity identity(JwtClaims claims, String issuer, String sub) {
@@ -271,58 +226,8 @@ public class IdTokenValidator {
                 text(claims.getClaimValue("name")));
     }
 
-    private static LtiLaunch.ContextClaim context(Map<?, ?> context) {
-        String id = context == null ? null : text(context.get("id"));
-        if (id == null) {
-            return null;
-        }
-        return new LtiLaunch.ContextClaim(id, text(context.get("label")), text(context.get("title")),
-                context.get("type") instanceof List<?> types ? strings(types) : List.of());
-    }
-
-    private static LtiLaunch.AgsClaim ags(Map<?, ?> ags) {
-        if (ags == null) {
-            return null;
-        }
-        return new LtiLaunch.AgsClaim(ags.get("scope") instanceof List<?> scope ? strings(scope) : List.of(),
-                text(ags.get("lineitems")), text(ags.get("lineitem")));
-    }
-
-    private static Map<String, String> custom(Map<?, ?> custom) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (custom != null) {
-            custom.forEach((k, v) -> {
-                if (k != null && v != null) {
-                    values.put(k.toString(), v.toString());
-                }
-            });
-        }
-        return values;
-    }
-
-    private static Map<String, Object> rawClaim(Map<?, ?> claim) {
-        if (claim == null) {
-            return null;
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        claim.forEach((k, v) -> values.put(String.valueOf(k), v));
-        return values;
-    }
-
-    private static Object mapValue(Map<?, ?> map, String key) {
-        return map == null ? null : map.get(key);
-    }
-
-    private static Map<?, ?> map(Object value) {
-        return value instanceof Map<?, ?> map ? map : null;
-    }
-
     private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        String text = value.toString();
-        return text.isBlank() ? null : text;
+        return ClaimValues.text(value);
     }
 
     /** How a claim value reads in JSON terms, for messages naming the wrong type. */
@@ -336,16 +241,6 @@ public class IdTokenValidator {
                     .findFirst().map(v -> v == null ? "null" : jsonType(v)).orElse("strings");
             default -> "a value of type " + value.getClass().getSimpleName();
         };
-    }
-
-    private static List<String> strings(List<?> values) {
-        List<String> result = new ArrayList<>(values.size());
-        for (Object value : values) {
-            if (value != null) {
-                result.add(value.toString());
-            }
-        }
-        return result;
     }
 
     static String ago(long seconds) {

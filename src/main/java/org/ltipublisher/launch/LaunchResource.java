@@ -1,5 +1,9 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.admission.LaunchOutcome;
+
+import org.ltipublisher.lti.ToolPaths;
+
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -13,8 +17,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
-import org.ltipublisher.deeplinking.ContentSelection;
-import org.ltipublisher.deeplinking.DeepLinkingResource;
+import org.ltipublisher.admission.AccountChoices;
+import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.PublicUrl;
 import org.ltipublisher.web.RequestCookies;
@@ -24,7 +28,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.quarkus.qute.TemplateInstance;
 
 /** The tool's redirect_uri: platforms form-post the id_token here (Security Framework §5.1.1.3). */
-@Path("/lti")
+@Path("/")
 public class LaunchResource {
 
     @CheckedTemplate
@@ -35,8 +39,8 @@ public class LaunchResource {
     }
 
     private final LaunchService launches;
+    private final AccountChoices accountChoices;
     private final LoginStateCodec states;
-    private final ContentSelection contentSelection;
     private final PublicUrl publicUrl;
     private final BrowserForms browserForms;
 
@@ -49,17 +53,17 @@ public class LaunchResource {
     @Context
     HttpServerRequest vertxRequest;
 
-    public LaunchResource(LaunchService launches, LoginStateCodec states, ContentSelection contentSelection,
+    public LaunchResource(LaunchService launches, AccountChoices accountChoices, LoginStateCodec states,
             PublicUrl publicUrl, BrowserForms browserForms) {
         this.browserForms = browserForms;
         this.launches = launches;
+        this.accountChoices = accountChoices;
         this.states = states;
-        this.contentSelection = contentSelection;
         this.publicUrl = publicUrl;
     }
 
     @POST
-    @Path("/launch")
+    @Path(ToolPaths.LAUNCH)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response launch(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
@@ -68,9 +72,9 @@ public class LaunchResource {
         return receive(idToken, state, error, errorDescription, storageProof);
     }
 
-    /** The deep linking redirect URI registered by dynamic registration; same handling, routed by message type. */
+    /** The deep linking redirect URI registered by dynamic registration; same handling, dispatched by message type. */
     @POST
-    @Path("/deep-linking")
+    @Path(ToolPaths.DEEP_LINKING)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response deepLinking(@RestForm("id_token") String idToken, @RestForm String state, @RestForm String error,
@@ -93,13 +97,13 @@ public class LaunchResource {
     }
 
     @POST
-    @Path("/account")
+    @Path(ToolPaths.ACCOUNT_CHOICE)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response chooseAccount(@RestForm String pending, @RestForm String action, @RestForm String username,
             @RestForm String password, @RestForm(BrowserForms.FIELD) String csrfToken) {
         browserForms.verify(headers, uriInfo, csrfToken);
-        return render(launches.completeChoice(new LaunchService.AccountChoice(pending, action, username, password,
+        return render(accountChoices.completeChoice(new AccountChoices.AccountChoice(pending, action, username, password,
                 RequestCookies.of(headers), publicUrl.base(uriInfo), BrowserForms.clientAddress(vertxRequest))))
                 .build();
     }
@@ -113,12 +117,11 @@ public class LaunchResource {
                 }
                 yield builder;
             }
-            case LaunchOutcome.SelectContent select -> {
-                Response.ResponseBuilder builder = Response.ok(
-                        DeepLinkingResource.Templates.select(contentSelection.page(select.selectionToken())))
+            case LaunchOutcome.Page page -> {
+                Response.ResponseBuilder builder = Response.ok(page.page())
                         .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
-                if (select.sessionCookie() != null) {
-                    builder.cookie(select.sessionCookie());
+                if (page.sessionCookie() != null) {
+                    builder.cookie(page.sessionCookie());
                 }
                 yield builder;
             }

@@ -1,5 +1,7 @@
 package org.ltipublisher.launch;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,7 +19,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /** {@code initiate_login_uri}: platforms call it with GET or POST (Security Framework §5.1.1.1). */
-@Path("/lti/login")
+@Path(ToolPaths.LOGIN)
 public class LoginResource {
 
     @CheckedTemplate

@@ -30,7 +30,7 @@ public class LoginService {
     /**
      * Where to send the browser (the platform's authentication request) and the cookie that binds the state;
      * {@code storage} is set when the platform offered postMessage storage: the login then answers with a
-     * page that stores the secret there before going on (digest §13.3).
+     * page that stores the secret there before going on (1EdTech LTI Client Side postMessages, lti.put_data / lti.get_data).
      */
     public record LoginRedirect(URI location, String bindingCookie, StoragePage storage) {
     }
@@ -87,7 +87,7 @@ public class LoginService {
                 : new StoragePage(storageTarget, authOrigin, state.storageKey(), storageSecret, location.toString()));
     }
 
-    /** Messages to the platform's storage frame go to the origin of its authentication endpoint (digest §13.3). */
+    /** Messages to the platform's storage frame go to the origin of its authentication endpoint (1EdTech LTI Client Side postMessages, lti.put_data / lti.get_data). */
     private static String origin(String url) {
         URI uri = URI.create(url);
         return uri.getScheme() + "://" + uri.getRawAuthority();

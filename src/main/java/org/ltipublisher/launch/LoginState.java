@@ -6,7 +6,7 @@ import java.util.UUID;
  * What the tool remembers between login and launch, carried inside the signed {@code state}
  * parameter so any replica can finish the launch. {@code id} names the browser-binding cookie.
  * {@code loginHint}/{@code messageHint} let a blocked-cookie page restart the login in a new window;
- * {@code storage} is set when the platform offered its postMessage storage (digest §13.3).
+ * {@code storage} is set when the platform offered its postMessage storage (1EdTech LTI Client Side postMessages, lti.put_data / lti.get_data).
  */
 public record LoginState(String id, UUID registrationId, String nonce, String targetLinkUri, String deploymentHint,
         String issuer, String clientId, String loginHint, String messageHint, PlatformStorage storage) {

@@ -22,7 +22,8 @@ import org.ltipublisher.web.Rejection;
 /**
  * Signs the OIDC state (HMAC, short expiry) and binds it to the browser with a
  * {@code Secure; HttpOnly; SameSite=None} cookie named after the state, so parallel launches in several
- * frames do not overwrite each other's cookie (digest §13.2).
+ * frames do not overwrite each other's cookie (OIDC Core §3.1.2.1: state binds the response to the
+ * browser's session).
  */
 @ApplicationScoped
 public class LoginStateCodec {
@@ -75,8 +76,8 @@ public class LoginStateCodec {
 
     /**
      * The binding cookie as a Set-Cookie value: {@code SameSite=None; Secure} to cross sites and
-     * {@code Partitioned} (CHIPS) so browsers that partition third-party cookies keep it for the LMS frame
-     * (digest §13.2). JAX-RS' NewCookie cannot express Partitioned, hence the header.
+     * {@code Partitioned} (CHIPS, cookies having independent partitioned state) so browsers that partition
+     * third-party cookies keep it for the LMS frame. JAX-RS' NewCookie cannot express Partitioned, hence the header.
      */
     public String bindingCookie(LoginState state) {
         return cookie(state.id(), state.id(), config.launch().stateTtl().toSeconds());
@@ -106,7 +107,7 @@ public class LoginStateCodec {
             return state;
         }
         if (state.storage() != null && storageProof != null && !storageProof.isBlank()) {
-            // digest §13.3: the secret came back from the platform storage of the browser that began the login
+            // LTI Client Side postMessages (lti.get_data): the secret came back from the platform storage of the browser that began the login
             if (!MessageDigest.isEqual(sha256(storageProof).getBytes(StandardCharsets.US_ASCII),
                     state.storage().secretSha256().getBytes(StandardCharsets.US_ASCII))) {
                 throw Rejection.badRequest("state_mismatch", "the platform's storage in this browser does not hold "

@@ -1,5 +1,7 @@
 package org.ltipublisher.legacy;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -28,7 +30,7 @@ public class ConsumerService implements OutcomeConsumers {
     private static final Logger LOG = Logger.getLogger(ConsumerService.class);
 
     /** Where an LMS posts a 1.1 launch for a published resource. */
-    public static final String LAUNCH_PATH_PREFIX = "/lti/v1p1/resources/";
+    public static final String LAUNCH_PATH_PREFIX = ToolPaths.LTI11_RESOURCE_LAUNCH_PREFIX;
     static final int MIN_SECRET_LENGTH = 16;
 
     private final ConsumerRepository consumers;

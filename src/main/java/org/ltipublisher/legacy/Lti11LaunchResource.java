@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.ltipublisher.launch.LaunchOutcome;
+import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.legacy.Lti11LaunchValidator.Lti11Request;
 import org.ltipublisher.legacy.oauth.OAuthAuthorizationHeader;
 import org.ltipublisher.legacy.oauth.OAuthParameter;

@@ -11,7 +11,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.launch.LtiRoles;
+import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.legacy.oauth.OAuthParameter;
 import org.ltipublisher.legacy.oauth.OAuthSignature;
@@ -20,7 +20,7 @@ import org.ltipublisher.web.Rejection;
 /**
  * Checks an LTI 1.1 launch: the OAuth 1.0a request first (RFC 5849 §3.2: protocol parameters,
  * consumer, timestamp window, HMAC-SHA1 signature), then the consumer's instance GUID, then the
- * LTI parameters (digest §11.1). Only refusals after the signature verified may send the browser
+ * LTI parameters (LTI 1.1 Implementation Guide §4, basic launch). Only refusals after the signature verified may send the browser
  * back to launch_presentation_return_url. Nothing here writes to the database.
  */
 @ApplicationScoped

@@ -17,12 +17,11 @@ import org.jboss.logging.Logger;
 import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.PlatformIdentity;
-import org.ltipublisher.launch.LtiLaunch;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.web.Rejection;
 
 /**
- * The LTI 1.1 → 1.3 migration claim (https://www.imsglobal.org/spec/lti/v1p3/migr, digest §12): when a
+ * The LTI 1.1 → 1.3 migration claim (1EdTech LTI 1.3 Migration Guide, https://www.imsglobal.org/spec/lti/v1p3/migr): when a
  * 1.3 launch names the 1.1 consumer key it replaces and proves it knows that consumer's secret
  * ({@code oauth_consumer_key_sign}), the 1.3 platform user is linked to the account the 1.1 user already
  * had, so their history stays with them. A wrong signature refuses the launch; a claim this tool cannot
@@ -41,9 +40,17 @@ public class Lti1p1Migration {
         this.accounts = accounts;
     }
 
+    /**
+     * The lti1p1 claim with what its signature covers: the 1.3 launch's user, deployment, issuer, client id,
+     * exp and nonce.
+     */
+    public record MigrationClaim(Map<?, ?> claim, PlatformIdentity user, String deploymentId, String issuer,
+            String clientId, long expiresAt, String nonce) {
+    }
+
     /** Runs inside the launch's transaction, before the account lookup; a refusal rolls the launch back. */
-    public void carryOver(LtiLaunch launch) {
-        Map<String, Object> claim = launch.lti1p1();
+    public void carryOver(MigrationClaim launch) {
+        Map<?, ?> claim = launch.claim();
         if (claim == null) {
             return;
         }
@@ -87,7 +94,7 @@ public class Lti1p1Migration {
      * seen in the wild are accepted: base64 of the raw MAC (the spec, packback) and base64 of its hex string
      * (Moodle). Compared in constant time.
      */
-    static boolean signatureMatches(String sign, String secret, String consumerKey, LtiLaunch launch) {
+    static boolean signatureMatches(String sign, String secret, String consumerKey, MigrationClaim launch) {
         String message = String.join("&", consumerKey, launch.deploymentId(), launch.issuer(), launch.clientId(),
                 String.valueOf(launch.expiresAt()), launch.nonce());
         byte[] mac = hmacSha256(secret, message);

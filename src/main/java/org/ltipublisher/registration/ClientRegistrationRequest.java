@@ -8,11 +8,18 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.launch.LtiClaims;
+import io.quarkus.arc.All;
+
+import org.ltipublisher.lti.AdvertisedMessage;
+import org.ltipublisher.lti.AgsMediaTypes;
+import org.ltipublisher.lti.LtiClaims;
+import org.ltipublisher.lti.NrpsMediaTypes;
+import org.ltipublisher.lti.ToolPaths;
 
 /**
- * The OpenID client registration this tool sends to a platform (DR 1.0 §3.5, digest §7.3), with the
- * per-platform differences chosen by {@code product_family_code}.
+ * The OpenID client registration this tool sends to a platform (LTI DR 1.0 §3.5), with the
+ * per-platform differences chosen by {@code product_family_code}. The messages it advertises are the message
+ * handlers' ({@link AdvertisedMessage}): a new handler is advertised without a change here.
  */
 @ApplicationScoped
 public class ClientRegistrationRequest {
@@ -23,25 +30,28 @@ public class ClientRegistrationRequest {
     public static final String ICON_PATH = "/icon.svg";
 
     /** AGS line items, scores and results (read-only), NRPS membership (read-only): AGS §3.1, NRPS §3.6. */
-    static final List<String> SCOPES = List.of(
-            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-            "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-            "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-            "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly");
+    static final List<String> SCOPES = List.of(AgsMediaTypes.SCOPE_LINE_ITEM, AgsMediaTypes.SCOPE_SCORE,
+            AgsMediaTypes.SCOPE_RESULT_READ, NrpsMediaTypes.SCOPE_MEMBERSHIP_READ);
+
+    private final List<AdvertisedMessage> messages;
+
+    public ClientRegistrationRequest(@All List<AdvertisedMessage> messages) {
+        this.messages = messages.stream()
+                .sorted(java.util.Comparator.comparingInt(AdvertisedMessage::advertisedOrder)).toList();
+    }
 
     public Map<String, Object> build(PlatformConfiguration platform, String baseUrl) {
-        String launch = baseUrl + RegistrationService.LAUNCH_PATH;
-        String deepLinking = baseUrl + RegistrationService.DEEP_LINKING_PATH;
+        String launch = baseUrl + ToolPaths.LAUNCH;
         String icon = baseUrl + ICON_PATH;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("application_type", "web");
         body.put("response_types", List.of("id_token"));
         body.put("grant_types", List.of("implicit", "client_credentials"));
-        body.put("initiate_login_uri", baseUrl + RegistrationService.LOGIN_PATH);
-        body.put("redirect_uris", List.of(launch, deepLinking));
+        body.put("initiate_login_uri", baseUrl + ToolPaths.LOGIN);
+        body.put("redirect_uris", messages.stream().map(m -> baseUrl + m.targetPath()).distinct().toList());
         body.put("client_name", TOOL_NAME);
         body.put("logo_uri", icon);
-        body.put("jwks_uri", baseUrl + RegistrationService.JWKS_PATH);
+        body.put("jwks_uri", baseUrl + ToolPaths.JWKS);
         body.put("token_endpoint_auth_method", "private_key_jwt");
         // DR 1.0 §3.5: scope is one space-separated string; ask only for what the platform offers, when it says
         List<String> scopes = platform.scopesSupported().isEmpty() ? SCOPES
@@ -54,13 +64,15 @@ public class ClientRegistrationRequest {
         tool.put("description", "Published courses, units, activities and problems");
         tool.put("claims", List.of("iss", "sub", "name", "given_name", "family_name", "email"));
         tool.put("custom_parameters", Map.of());
-        List<Map<String, Object>> messages = new ArrayList<>();
-        messages.add(message(platform, LtiClaims.RESOURCE_LINK_REQUEST, launch, TOOL_NAME, icon));
-        if (platform.supports(LtiClaims.DEEP_LINKING_REQUEST)) {
-            messages.add(message(platform, LtiClaims.DEEP_LINKING_REQUEST, deepLinking, "Add " + TOOL_NAME + " content",
-                    icon));
+        List<Map<String, Object>> advertised = new ArrayList<>();
+        for (AdvertisedMessage m : messages) {
+            boolean listed = platform.messagesSupported().isEmpty() ? m.assumedWhenPlatformListsNone()
+                    : platform.supports(m.messageType());
+            if (m.advertisedToEveryPlatform() || listed) {
+                advertised.add(message(platform, m, baseUrl + m.targetPath(), icon));
+            }
         }
-        tool.put("messages", messages);
+        tool.put("messages", advertised);
         body.put(TOOL_CONFIGURATION, tool);
         if (platform.isCanvas()) {
             // Canvas ignores `claims` and decides what user data to send from its own privacy level
@@ -69,8 +81,9 @@ public class ClientRegistrationRequest {
         return body;
     }
 
-    private static Map<String, Object> message(PlatformConfiguration platform, String type, String target, String label,
-            String icon) {
+    private static Map<String, Object> message(PlatformConfiguration platform, AdvertisedMessage advertised,
+            String target, String icon) {
+        String type = advertised.messageType();
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", type);
         message.put("target_link_uri", target);
@@ -78,9 +91,9 @@ public class ClientRegistrationRequest {
         if (!placements.isEmpty()) {
             message.put("placements", placements);
         }
-        if (platform.isCanvas() || type.equals(LtiClaims.DEEP_LINKING_REQUEST)) {
-            // Canvas refuses messages whose label or icon_uri is null (digest §7.3)
-            message.put("label", label);
+        if (platform.isCanvas() || !advertised.advertisedToEveryPlatform()) {
+            // Canvas refuses messages whose label or icon_uri is null (Canvas LTI 1.3 dynamic registration docs)
+            message.put("label", advertised.label(TOOL_NAME));
             message.put("icon_uri", icon);
         }
         return message;

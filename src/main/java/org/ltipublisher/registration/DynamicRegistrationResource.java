@@ -1,5 +1,7 @@
 package org.ltipublisher.registration;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +17,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /** The registration URL a platform administrator pastes into the LMS (DR 1.0 §3.1). */
-@Path("/lti/register")
+@Path(ToolPaths.REGISTER)
 public class DynamicRegistrationResource {
 
     @CheckedTemplate

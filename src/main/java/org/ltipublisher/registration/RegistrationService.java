@@ -1,5 +1,7 @@
 package org.ltipublisher.registration;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,10 +31,10 @@ public class RegistrationService {
 
     private static final Logger LOG = Logger.getLogger(RegistrationService.class);
 
-    public static final String LOGIN_PATH = "/lti/login";
-    public static final String LAUNCH_PATH = "/lti/launch";
-    public static final String DEEP_LINKING_PATH = "/lti/deep-linking";
-    public static final String JWKS_PATH = "/.well-known/jwks.json";
+    public static final String LOGIN_PATH = ToolPaths.LOGIN;
+    public static final String LAUNCH_PATH = ToolPaths.LAUNCH;
+    public static final String DEEP_LINKING_PATH = ToolPaths.DEEP_LINKING;
+    public static final String JWKS_PATH = ToolPaths.JWKS;
 
     private final RegistrationRepository registrations;
     private final DeploymentRepository deployments;

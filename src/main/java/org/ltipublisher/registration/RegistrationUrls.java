@@ -1,5 +1,7 @@
 package org.ltipublisher.registration;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +26,7 @@ import org.ltipublisher.web.Rejection;
 @ApplicationScoped
 public class RegistrationUrls {
 
-    public static final String PATH = "/lti/register/";
+    public static final String PATH = ToolPaths.REGISTER + "/";
 
     private final Sql sql;
     private final LtiConfig config;

@@ -8,5 +8,5 @@ import java.util.UUID;
  * deployments) and without the LTI Advantage service endpoints.
  */
 public record ConsumerPlacement(UUID consumerRowId, UUID resourceId, String resourceLinkId, String resourceLinkTitle,
-        String contextId, String contextLabel, String contextTitle, List<String> contextTypes) {
+        String contextId, String contextLabel, String contextTitle, List<String> contextTypes) implements Placement {
 }

@@ -9,5 +9,5 @@ import java.util.UUID;
  */
 public record LaunchPlacement(UUID deploymentRowId, UUID resourceId, String resourceLinkId, String resourceLinkTitle,
         String contextId, String contextLabel, String contextTitle, List<String> contextTypes,
-        String membershipsUrl, String lineItemsUrl, String lineItemUrl, List<String> agsScopes) {
+        String membershipsUrl, String lineItemsUrl, String lineItemUrl, List<String> agsScopes) implements Placement {
 }

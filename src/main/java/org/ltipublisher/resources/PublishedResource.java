@@ -1,5 +1,7 @@
 package org.ltipublisher.resources;
 
+import org.ltipublisher.lti.RoleClass;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,5 +1,7 @@
 package org.ltipublisher.resources;
 
+import org.ltipublisher.lti.ToolPaths;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,7 +28,7 @@ import org.ltipublisher.web.Rejection;
 @ApplicationScoped
 public class PublishedResourceService {
 
-    public static final String LAUNCH_PATH_PREFIX = "/lti/resources/";
+    public static final String LAUNCH_PATH_PREFIX = ToolPaths.RESOURCE_LAUNCH_PREFIX;
 
     /** Largest maxGrade: scores and maxima are numeric(12, 4) columns, and no gradebook needs more. */
     public static final BigDecimal MAX_GRADE_LIMIT = BigDecimal.valueOf(1_000_000);
@@ -92,6 +94,16 @@ public class PublishedResourceService {
     /** Cached: a launch finds its resource without starting a transaction. */
     public Optional<PublishedResource> find(UUID id) {
         return byId.get(id, () -> QuarkusTransaction.joiningExisting().call(() -> resources.findByIdOptional(id)));
+    }
+
+    /** The resource a launch names, refused clearly when it is gone or disabled (any LTI version). */
+    public PublishedResource launchable(UUID id) {
+        PublishedResource resource = find(id).orElseThrow(() -> Rejection.notFound("unknown_resource",
+                "no published resource with id " + id + ": it may have been deleted"));
+        if (!resource.enabled) {
+            throw Rejection.forbidden("resource_disabled", "the resource '" + resource.title + "' is disabled");
+        }
+        return resource;
     }
 
     public static String launchPath(UUID id) {

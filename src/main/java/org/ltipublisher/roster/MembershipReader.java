@@ -1,5 +1,7 @@
 package org.ltipublisher.roster;
 
+import org.ltipublisher.lti.NrpsMediaTypes;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class MembershipReader {
 
-    public static final String MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json";
+    public static final String MEDIA_TYPE = NrpsMediaTypes.MEMBERSHIP_CONTAINER;
     public static final Set<String> SCOPES = Set.of(
-            "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly");
+            NrpsMediaTypes.SCOPE_MEMBERSHIP_READ);
 
     private final PlatformHttp http;
     private final ObjectMapper json;

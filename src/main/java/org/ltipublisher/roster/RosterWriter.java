@@ -12,8 +12,8 @@ import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.db.Sql;
-import org.ltipublisher.launch.LtiRoles;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.LtiRoles;
+import org.ltipublisher.lti.RoleClass;
 
 /**
  * Writes what one NRPS page says, in one transaction per page: accounts per the resource's

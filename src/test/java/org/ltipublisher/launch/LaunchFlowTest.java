@@ -124,7 +124,7 @@ class LaunchFlowTest extends WithPostgres {
     }
 
     /**
-     * A returning user's launch is written by one statement (ReturningUserLaunch): every row the general
+     * A returning user's launch is written by one statement (AdmissionStore): every row the general
      * path writes must come out the same, including a launch without a context.
      */
     @Test

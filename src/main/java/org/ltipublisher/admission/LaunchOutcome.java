@@ -1,21 +1,33 @@
-package org.ltipublisher.launch;
+package org.ltipublisher.admission;
 
 import java.net.URI;
 
 import jakarta.ws.rs.core.NewCookie;
 
-/** What a valid launch leads to. */
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * What a valid launch leads to, whatever its message type: the launch endpoint renders these four and no
+ * more, so a new message type needs no new branch there ({@link Page} carries its own template).
+ */
 public sealed interface LaunchOutcome {
+
+    /** The tag launch metrics count this outcome under. */
+    String metricTag();
 
     /** Straight into the content; {@code sessionCookie} is set when the user just signed in. */
     record Redirect(URI location, NewCookie sessionCookie) implements LaunchOutcome {
+        @Override
+        public String metricTag() {
+            return "launched";
+        }
     }
 
     /**
-     * A deep linking request from a linked account: show the content selection (Deep Linking 2.0 §4);
-     * {@code sessionCookie} is set when the user just signed in.
+     * A page the message's handler renders itself (content selection, submission review);
+     * {@code sessionCookie} is set when the user just signed in; {@code metricTag} names the page.
      */
-    record SelectContent(String selectionToken, NewCookie sessionCookie) implements LaunchOutcome {
+    record Page(TemplateInstance page, NewCookie sessionCookie, String metricTag) implements LaunchOutcome {
     }
 
     /**
@@ -24,6 +36,10 @@ public sealed interface LaunchOutcome {
      */
     record ReadPlatformStorage(String target, String origin, String key, String idToken, String state)
             implements LaunchOutcome {
+        @Override
+        public String metricTag() {
+            return "platform_storage";
+        }
     }
 
     /**
@@ -34,5 +50,9 @@ public sealed interface LaunchOutcome {
     record ChooseAccount(String pendingToken, boolean existingOnly, String launchName, String launchEmail,
             String signedInAs, String error, String username, boolean forContentSelection, String bindingCookie)
             implements LaunchOutcome {
+        @Override
+        public String metricTag() {
+            return "account_choice";
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.ltipublisher.resources;
+package org.ltipublisher.lti;
 
 /** The two kinds of participant a published resource distinguishes (Moodle: teacher / student role). */
 public enum RoleClass {

@@ -1,10 +1,9 @@
-package org.ltipublisher.launch;
+package org.ltipublisher.lti;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import org.ltipublisher.resources.RoleClass;
 
 /**
  * Maps LTI role URIs (Core Appendix A) to learner / instructor. Full URIs and the deprecated short

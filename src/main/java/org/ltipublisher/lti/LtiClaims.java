@@ -1,6 +1,6 @@
-package org.ltipublisher.launch;
+package org.ltipublisher.lti;
 
-/** Claim names of LTI 1.3 messages (Core §5, AGS §3.1, NRPS §3.6.1, Deep Linking §4.4). */
+/** Claim names and message types of LTI 1.3 messages (LTI Core §5, AGS §3.1, NRPS §3.6.1, Deep Linking §4.4). */
 public final class LtiClaims {
 
     private LtiClaims() {
@@ -25,5 +25,9 @@ public final class LtiClaims {
 
     public static final String RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest";
     public static final String DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest";
+    /** LTI AGS 2.0 §4.6 (Submission Review): a teacher opens a learner's submission from the gradebook. */
+    public static final String SUBMISSION_REVIEW_REQUEST = "LtiSubmissionReviewRequest";
+    /** The learner a submission review is about (Submission Review 1.0 §3.2.1). */
+    public static final String FOR_USER = PREFIX + "for_user";
     public static final String LTI_VERSION = "1.3.0";
 }

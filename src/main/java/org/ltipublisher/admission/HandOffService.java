@@ -1,4 +1,5 @@
-package org.ltipublisher.content;
+package org.ltipublisher.admission;
+
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,7 +16,7 @@ import org.ltipublisher.LtiConfig;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
 import org.ltipublisher.resources.PublishedResource;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 /**

@@ -1,9 +1,9 @@
-package org.ltipublisher.content;
+package org.ltipublisher.admission;
 
 import java.util.List;
 import java.util.UUID;
 
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 
 /** Who launched what, as the content learns it from the launch token. */
 public record HandOff(UUID accountId, String username, String displayName, UUID resourceId, UUID resourceLinkId,

@@ -1,4 +1,5 @@
-package org.ltipublisher.launch;
+package org.ltipublisher.admission;
+
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +19,7 @@ import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.keys.TokenPurpose;
 import org.ltipublisher.keys.ToolTokens;
-import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.web.Rejection;
 
 @ApplicationScoped
@@ -49,7 +50,8 @@ public class PendingLaunchCodec {
         setIfPresent(c, "resource", p.resourceId() == null ? null : p.resourceId().toString());
         setIfPresent(c, "context", p.contextRowId() == null ? null : p.contextRowId().toString());
         setIfPresent(c, "link", p.resourceLinkRowId() == null ? null : p.resourceLinkRowId().toString());
-        setIfPresent(c, "dl", p.deepLinking());
+        setIfPresent(c, "mt", p.messageType());
+        setIfPresent(c, "dl", p.continuation());
         setIfPresent(c, "bb", p.browserBinding());
         c.setStringClaim("role_class", p.roleClass().name());
         c.setStringClaim("roles", p.roles());
@@ -65,9 +67,9 @@ public class PendingLaunchCodec {
             String context = c.getStringClaimValue("context");
             String resource = c.getStringClaimValue("resource");
             String link = c.getStringClaimValue("link");
-            String deepLinking = c.getStringClaimValue("dl");
-            if (deepLinking == null && (resource == null || link == null)) {
-                throw new IllegalArgumentException("neither a resource nor a deep linking request");
+            String continuation = c.getStringClaimValue("dl");
+            if (continuation == null && (resource == null || link == null)) {
+                throw new IllegalArgumentException("neither a resource nor a message to continue");
             }
             return new PendingLaunch(
                     new PlatformIdentity(c.getStringClaimValue("iss_p"), c.getSubject(), c.getStringClaimValue("email"),
@@ -78,7 +80,8 @@ public class PendingLaunchCodec {
                     context == null ? null : UUID.fromString(context),
                     link == null ? null : UUID.fromString(link),
                     RoleClass.valueOf(c.getStringClaimValue("role_class")),
-                    c.getStringClaimValue("roles"), deepLinking, c.getStringClaimValue("bb"));
+                    c.getStringClaimValue("roles"), c.getStringClaimValue("mt"), continuation,
+                    c.getStringClaimValue("bb"));
         } catch (ToolTokens.InvalidToolToken e) {
             throw e.expired()
                     ? Rejection.badRequest("pending_launch_expired", "more than "
