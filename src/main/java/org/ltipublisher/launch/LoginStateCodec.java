@@ -22,7 +22,7 @@ import org.ltipublisher.web.Rejection;
 /**
  * Signs the OIDC state (HMAC, short expiry) and binds it to the browser with a
  * {@code Secure; HttpOnly; SameSite=None} cookie named after the state, so parallel launches in several
- * frames do not overwrite each other's cookie (digest §13.2).
+ * frames do not overwrite each other's cookie (OpenID Connect Core §3.1.2.1 state; 1EdTech Security Framework §5.1.1).
  */
 @ApplicationScoped
 public class LoginStateCodec {
@@ -75,8 +75,7 @@ public class LoginStateCodec {
 
     /**
      * The binding cookie as a Set-Cookie value: {@code SameSite=None; Secure} to cross sites and
-     * {@code Partitioned} (CHIPS) so browsers that partition third-party cookies keep it for the LMS frame
-     * (digest §13.2). JAX-RS' NewCookie cannot express Partitioned, hence the header.
+     * {@code Partitioned} (CHIPS) so browsers that partition third-party cookies keep it for the LMS frame. JAX-RS' NewCookie cannot express Partitioned, hence the header.
      */
     public String bindingCookie(LoginState state) {
         return cookie(state.id(), state.id(), config.launch().stateTtl().toSeconds());
@@ -106,7 +105,7 @@ public class LoginStateCodec {
             return state;
         }
         if (state.storage() != null && storageProof != null && !storageProof.isBlank()) {
-            // digest §13.3: the secret came back from the platform storage of the browser that began the login
+            // LTI Client Side postMessages: the secret came back from the platform storage of the browser that began it
             if (!MessageDigest.isEqual(sha256(storageProof).getBytes(StandardCharsets.US_ASCII),
                     state.storage().secretSha256().getBytes(StandardCharsets.US_ASCII))) {
                 throw Rejection.badRequest("state_mismatch", "the platform's storage in this browser does not hold "
@@ -115,9 +114,15 @@ public class LoginStateCodec {
             }
             return state;
         }
-        throw new Rejection(400, "missing_state_cookie", "this browser did not send the login cookie: it probably "
-                + "blocks third-party cookies inside the course page, and the platform offers no storage to use "
-                + "instead. Open the activity in a new window.").withAction("Open in a new window", loginUrl(state));
+        // The state itself is genuine (read() checked its signature): only the browser binding is absent, which
+        // is a browser or timing problem the person can fix, not tampering (1EdTech Security Framework 1.0 §5.1.1).
+        throw new Rejection(400, "missing_state_cookie", "This browser did not send the tool's login cookie with "
+                + "the launch, so the tool cannot tell that this browser started it. That happens when the browser "
+                + "blocks third-party cookies inside the course page, when the launch was opened in another browser "
+                + "or window than the one that started it, or when it took longer than "
+                + config.launch().stateTtl().toMinutes() + " minutes. Open the activity in a new window, or allow "
+                + "cookies for this tool's site in the browser, then start the activity again from the course.")
+                .withAction("Open in a new window", loginUrl(state));
     }
 
     /**
