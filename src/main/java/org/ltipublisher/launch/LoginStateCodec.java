@@ -28,6 +28,14 @@ import org.ltipublisher.web.Rejection;
 public class LoginStateCodec {
 
     public static final String COOKIE_PREFIX = "lti_state_";
+    /**
+     * The lti_message_hint is kept in the state only up to this length (for the "open in a new window" login).
+     * The state travels in the authentication request URL beside the echoed hint itself, so a long hint (the TAO
+     * DevKit sends 4 KB and more) copied into it would double a URL that platforms' web servers limit.
+     */
+    static final int MAX_HINT_IN_STATE = 1024;
+    /** Stands for a hint too long to keep: the login cannot be rebuilt, the person relaunches from the course. */
+    private static final String HINT_DROPPED = "\u0000lti_message_hint too long to keep";
 
     private final ToolTokens tokens;
     private final LtiConfig config;
@@ -64,7 +72,11 @@ public class LoginStateCodec {
         setIfPresent(claims, "iss_p", state.issuer());
         setIfPresent(claims, "client", state.clientId());
         setIfPresent(claims, "lh", state.loginHint());
-        setIfPresent(claims, "lmh", state.messageHint());
+        if (state.messageHint() != null && state.messageHint().length() > MAX_HINT_IN_STATE) {
+            claims.setClaim("lmh_dropped", true);
+        } else {
+            setIfPresent(claims, "lmh", state.messageHint());
+        }
         if (state.storage() != null) {
             claims.setStringClaim("st", state.storage().target());
             claims.setStringClaim("so", state.storage().origin());
@@ -138,7 +150,7 @@ public class LoginStateCodec {
 
     /** The login initiation again, for a top-level window where cookies are first-party. */
     private static String loginUrl(LoginState state) {
-        if (state.issuer() == null || state.loginHint() == null) {
+        if (state.issuer() == null || state.loginHint() == null || HINT_DROPPED.equals(state.messageHint())) {
             return null;
         }
         StringBuilder url = new StringBuilder(RegistrationService.LOGIN_PATH).append("?iss=").append(encode(state.issuer()))
@@ -177,7 +189,8 @@ public class LoginStateCodec {
                     claims.getStringClaimValue("nonce"), claims.getStringClaimValue("target"),
                     claims.getStringClaimValue("dep"), claims.getStringClaimValue("iss_p"),
                     claims.getStringClaimValue("client"), claims.getStringClaimValue("lh"),
-                    claims.getStringClaimValue("lmh"),
+                    Boolean.TRUE.equals(claims.getClaimValue("lmh_dropped", Boolean.class)) ? HINT_DROPPED
+                            : claims.getStringClaimValue("lmh"),
                     storageTarget == null ? null
                             : new LoginState.PlatformStorage(storageTarget, claims.getStringClaimValue("so"),
                                     claims.getStringClaimValue("sh")));
