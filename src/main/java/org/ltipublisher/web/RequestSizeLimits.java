@@ -82,10 +82,13 @@ public class RequestSizeLimits implements HttpServerOptionsCustomizer {
             context.next();
             return;
         }
-        String limit = status == 413 ? "body" : status == 414 ? "url" : "headers";
-        Rejection rejection = status == 413 ? tooLargeBody(-1, maxBodyBytes())
-                : new Rejection(status, limit + "_too_large", "This request is larger than the tool accepts "
-                        + "(quarkus.http.limits.*); ask the tool's administrator to raise the limit.");
+        if (status == 413) {
+            pages.render(context, refusedWhileReading(context.normalizedPath()));
+            return;
+        }
+        String limit = status == 414 ? "url" : "headers";
+        Rejection rejection = new Rejection(status, limit + "_too_large", "This request is larger than the tool "
+                + "accepts (quarkus.http.limits.*); ask the tool's administrator to raise the limit.");
         metrics.counter("lti.http.request.too.large", "limit", limit).increment();
         LOG.infof("rejected path=%s status=%d reason=%s", LogRedaction.url(context.normalizedPath()), status,
                 rejection.code());
@@ -126,12 +129,20 @@ public class RequestSizeLimits implements HttpServerOptionsCustomizer {
         context.next();
     }
 
+    /** A body or form field found too large while it was read: counted and logged, the 413 to answer. */
+    Rejection refusedWhileReading(String path) {
+        Rejection rejection = tooLargeBody(-1, maxBodyBytes());
+        metrics.counter("lti.http.request.too.large", "limit", "body").increment();
+        LOG.infof("rejected path=%s status=413 reason=%s", LogRedaction.url(path), rejection.code());
+        return rejection;
+    }
+
     /** The 413 page for a body refused here or, while being read, by Quarkus (see {@link HttpLayerFailures}). */
     Rejection tooLargeBody(long size, long limit) {
         return new Rejection(413, "body_too_large", "The body of this request"
-                + (size > 0 ? " is " + size + " bytes;" : " is too large;") + " the tool accepts at most "
-                + (limit > 0 ? limit + " bytes" : "less") + " (quarkus.http.limits.max-body-size, "
-                + "max-form-attribute-size for one form field). Send a smaller file or form, or ask the tool's "
+                + (size > 0 ? " is " + size + " bytes;" : " or one of its form fields is too large;")
+                + " the tool accepts at most " + (limit > 0 ? limit + " bytes" : "less")
+                + " (quarkus.http.limits.max-body-size; max-form-attribute-size for one form field). Send a smaller file or form, or ask the tool's "
                 + "administrator to raise that limit.");
     }
 

@@ -204,6 +204,19 @@ class RequestSizeLimitsTest extends WithPostgres {
     }
 
     @Test
+    void oversizeFormFieldGetsTheToolsPage() throws IOException {
+        String body = "state=x&id_token=" + repeat('t', 80 * 1024);
+        double before = rejections("body");
+        String answer = raw("POST /lti/launch HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+
+        assertToolPage(answer, 413, "body_too_large", "max-form-attribute-size");
+        assertEquals(before + 1, rejections("body"));
+        assertTrue(log.all().contains("status=413 reason=body_too_large"), log.all());
+    }
+
+    @Test
     void anApiClientGetsJsonForTheSameLimit() throws IOException {
         String answer = raw("GET /api/v1/resources?q=" + repeat('a', 24 * 1024) + " HTTP/1.1\r\n"
                 + "Host: localhost\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
