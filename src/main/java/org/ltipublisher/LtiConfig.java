@@ -65,6 +65,12 @@ public interface LtiConfig {
         /** An unknown kid triggers at most one refetch per registration in this interval. */
         Duration minRefetchInterval();
 
+        /**
+         * Keys are kept at least this long even when the platform answers no-cache or a shorter max-age, then
+         * revalidated with a conditional request; an unknown kid still refetches at once.
+         */
+        Duration minCacheTime();
+
         Duration fetchTimeout();
     }
 

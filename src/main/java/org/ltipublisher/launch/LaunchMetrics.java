@@ -42,6 +42,11 @@ public class LaunchMetrics {
         registry.counter("lti.platform.jwks.fetch", "result", ok ? "ok" : "failed").increment();
     }
 
+    /** A conditional refetch answered 304: the cached keys stay. */
+    public void jwksRevalidated() {
+        registry.counter("lti.platform.jwks.fetch", "result", "not_modified").increment();
+    }
+
     public void jwksCacheHit() {
         registry.counter("lti.platform.jwks.cache.hit").increment();
     }

@@ -29,6 +29,14 @@ import org.ltipublisher.web.Rejection;
 public class LoginStateCodec {
 
     public static final String COOKIE_PREFIX = "lti_state_";
+    /**
+     * The lti_message_hint is kept in the state only up to this length (for the "open in a new window" login).
+     * The state travels in the authentication request URL beside the echoed hint itself, so a long hint (the TAO
+     * DevKit sends 4 KB and more) copied into it would double a URL that platforms' web servers limit.
+     */
+    static final int MAX_HINT_IN_STATE = 1024;
+    /** Stands for a hint too long to keep: the login cannot be rebuilt, the person relaunches from the course. */
+    private static final String HINT_DROPPED = "\u0000lti_message_hint too long to keep";
 
     private final ToolTokens tokens;
     private final LtiConfig config;
@@ -65,7 +73,11 @@ public class LoginStateCodec {
         setIfPresent(claims, "iss_p", state.issuer());
         setIfPresent(claims, "client", state.clientId());
         setIfPresent(claims, "lh", state.loginHint());
-        setIfPresent(claims, "lmh", state.messageHint());
+        if (state.messageHint() != null && state.messageHint().length() > MAX_HINT_IN_STATE) {
+            claims.setClaim("lmh_dropped", true);
+        } else {
+            setIfPresent(claims, "lmh", state.messageHint());
+        }
         if (state.storage() != null) {
             claims.setStringClaim("st", state.storage().target());
             claims.setStringClaim("so", state.storage().origin());
@@ -116,9 +128,15 @@ public class LoginStateCodec {
             }
             return state;
         }
-        throw new Rejection(400, "missing_state_cookie", "this browser did not send the login cookie: it probably "
-                + "blocks third-party cookies inside the course page, and the platform offers no storage to use "
-                + "instead. Open the activity in a new window.").withAction("Open in a new window", loginUrl(state));
+        // The state itself is genuine (read() checked its signature): only the browser binding is absent, which
+        // is a browser or timing problem the person can fix, not tampering (1EdTech Security Framework 1.0 §5.1.1).
+        throw new Rejection(400, "missing_state_cookie", "This browser did not send the tool's login cookie with "
+                + "the launch, so the tool cannot tell that this browser started it. That happens when the browser "
+                + "blocks third-party cookies inside the course page, when the launch was opened in another browser "
+                + "or window than the one that started it, or when it took longer than "
+                + config.launch().stateTtl().toMinutes() + " minutes. Open the activity in a new window, or allow "
+                + "cookies for this tool's site in the browser, then start the activity again from the course.")
+                .withAction("Open in a new window", loginUrl(state));
     }
 
     /**
@@ -134,7 +152,7 @@ public class LoginStateCodec {
 
     /** The login initiation again, for a top-level window where cookies are first-party. */
     private static String loginUrl(LoginState state) {
-        if (state.issuer() == null || state.loginHint() == null) {
+        if (state.issuer() == null || state.loginHint() == null || HINT_DROPPED.equals(state.messageHint())) {
             return null;
         }
         StringBuilder url = new StringBuilder(RegistrationService.LOGIN_PATH).append("?iss=").append(encode(state.issuer()))
@@ -173,7 +191,8 @@ public class LoginStateCodec {
                     claims.getStringClaimValue("nonce"), claims.getStringClaimValue("target"),
                     claims.getStringClaimValue("dep"), claims.getStringClaimValue("iss_p"),
                     claims.getStringClaimValue("client"), claims.getStringClaimValue("lh"),
-                    claims.getStringClaimValue("lmh"),
+                    Boolean.TRUE.equals(claims.getClaimValue("lmh_dropped", Boolean.class)) ? HINT_DROPPED
+                            : claims.getStringClaimValue("lmh"),
                     storageTarget == null ? null
                             : new LoginState.PlatformStorage(storageTarget, claims.getStringClaimValue("so"),
                                     claims.getStringClaimValue("sh")));

@@ -28,7 +28,9 @@ import org.ltipublisher.web.Rejection;
 
 /**
  * Platform public keys, cached per registration in memory (safe to lose): honours Cache-Control
- * max-age, refetches once on an unknown kid (platform key rotation, OIDC Core §10.1.1) but at most once
+ * max-age but keeps a set at least {@code lti.platform-jwks.min-cache-time} (platforms such as the TAO
+ * DevKit answer {@code no-cache}, which would cost a fetch per launch), revalidates an expired set with
+ * If-None-Match / If-Modified-Since (a 304 keeps the keys, RFC 9110 §13.1, RFC 9111 §4.3), refetches once on an unknown kid (platform key rotation, OIDC Core §10.1.1) but at most once
  * per {@code lti.platform-jwks.min-refetch-interval}, lets one thread fetch while others wait, and keeps
  * serving the last good set when a refetch fails. A slow or dead JWKS endpoint costs a launch at most
  * the fetch deadline ({@code lti.platform-jwks.fetch-timeout}, body included) plus as long again waiting
@@ -53,7 +55,12 @@ public class PlatformKeySets {
 
     /** {@code kidMissRefetchAt}: when an unknown kid last forced a refetch (rate-limited), or null. */
     private record CachedSet(String url, JsonWebKeySet keys, Instant fetchedAt, Instant expiresAt,
-            Instant kidMissRefetchAt) {
+            Instant kidMissRefetchAt, Validators validators) {
+    }
+
+    /** What the platform gave to revalidate its answer: ETag and Last-Modified, either may be null. */
+    private record Validators(String etag, String lastModified) {
+        static final Validators NONE = new Validators(null, null);
     }
 
     /** The last failed fetch of a registration's JWKS, handed to launches that waited for it. */
@@ -115,7 +122,10 @@ public class PlatformKeySets {
             }
             rethrowRecentFailure(registration, waitingSince);
             try {
-                CachedSet fetched = fetch(registration.jwksUrl, kidMissAt);
+                // an unknown kid asks for the keys outright: a platform that rotated but kept its ETag must not 304 us
+                CachedSet revalidate = kidMissAt == null && current != null && current.url().equals(registration.jwksUrl)
+                        ? current : null;
+                CachedSet fetched = fetch(registration.jwksUrl, kidMissAt, revalidate);
                 cache.put(registration.id, fetched);
                 failures.remove(registration.id);
                 return fetched;
@@ -126,7 +136,8 @@ public class PlatformKeySets {
                             failure.getMessage(), current.fetchedAt());
                     // stale-if-error, but try again no sooner than the refetch interval
                     CachedSet stale = new CachedSet(current.url(), current.keys(), clock.instant(),
-                            clock.instant().plus(config.platformJwks().minRefetchInterval()), kidMissAt);
+                            clock.instant().plus(config.platformJwks().minRefetchInterval()), kidMissAt,
+                            current.validators());
                     cache.put(registration.id, stale);
                     return stale;
                 }
@@ -153,19 +164,35 @@ public class PlatformKeySets {
         }
     }
 
-    private CachedSet fetch(String url, Instant kidMissAt) {
+    private CachedSet fetch(String url, Instant kidMissAt, CachedSet revalidate) {
         PlatformClient.Answer response;
         try {
-            response = client.send(PlatformClient.Request.get("the platform's JWKS", url)
+            PlatformClient.Request request = PlatformClient.Request.get("the platform's JWKS", url)
                     .header("Accept", "application/json")
                     .deadline(config.platformJwks().fetchTimeout())
-                    .maxBytes(MAX_BYTES));
+                    .maxBytes(MAX_BYTES);
+            if (revalidate != null && revalidate.validators().etag() != null) {
+                request = request.header("If-None-Match", revalidate.validators().etag());
+            }
+            if (revalidate != null && revalidate.validators().lastModified() != null) {
+                request = request.header("If-Modified-Since", revalidate.validators().lastModified());
+            }
+            response = client.send(request);
         } catch (OutboundFailure f) {
             metrics.jwksFetched(false);
             LOG.infof("platform JWKS %s: %s", url, f.getMessage());
             throw new Rejection(f.kind() == OutboundFailure.Kind.TIMEOUT ? 504 : 502,
                     f.kind() == OutboundFailure.Kind.TIMEOUT ? "jwks_timeout" : "jwks_unavailable",
                     f.getMessage());
+        }
+        if (response.status() == 304 && revalidate != null) {
+            Instant now = clock.instant();
+            Duration keep = cacheTime(response);
+            metrics.jwksRevalidated();
+            LOG.debugf("platform JWKS %s not modified, cached %s more", url, keep);
+            Validators validators = validators(response);
+            return new CachedSet(url, revalidate.keys(), now, now.plus(keep), kidMissAt,
+                    validators.etag() == null && validators.lastModified() == null ? revalidate.validators() : validators);
         }
         if (response.status() != 200) {
             metrics.jwksFetched(false);
@@ -174,15 +201,26 @@ public class PlatformKeySets {
         try {
             JsonWebKeySet keys = new JsonWebKeySet(response.text());
             Instant now = clock.instant();
-            Duration maxAge = response.header("Cache-Control").flatMap(PlatformKeySets::maxAge)
-                    .orElse(config.platformJwks().defaultMaxAge());
+            Duration maxAge = cacheTime(response);
             metrics.jwksFetched(true);
             LOG.debugf("fetched platform JWKS %s: %d keys, cached %s", url, keys.getJsonWebKeys().size(), maxAge);
-            return new CachedSet(url, keys, now, now.plus(maxAge), kidMissAt);
+            return new CachedSet(url, keys, now, now.plus(maxAge), kidMissAt, validators(response));
         } catch (JoseException e) {
             metrics.jwksFetched(false);
             throw jwksFailure(url, "is not a JSON Web Key Set (" + e.getMessage() + ")");
         }
+    }
+
+    /** The platform's max-age (or the default without one), never below the configured floor. */
+    private Duration cacheTime(PlatformClient.Answer response) {
+        Duration maxAge = response.header("Cache-Control").flatMap(PlatformKeySets::maxAge)
+                .orElse(config.platformJwks().defaultMaxAge());
+        Duration floor = config.platformJwks().minCacheTime();
+        return maxAge.compareTo(floor) < 0 ? floor : maxAge;
+    }
+
+    private static Validators validators(PlatformClient.Answer response) {
+        return new Validators(response.header("ETag").orElse(null), response.header("Last-Modified").orElse(null));
     }
 
     private static Optional<Duration> maxAge(String cacheControl) {

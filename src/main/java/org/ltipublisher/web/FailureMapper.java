@@ -16,8 +16,19 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
  */
 public class FailureMapper {
 
+    private final RequestSizeLimits limits;
+
+    public FailureMapper(RequestSizeLimits limits) {
+        this.limits = limits;
+    }
+
     @ServerExceptionMapper
     public Response map(Throwable failure, ContainerRequestContext request, HttpHeaders headers) {
+        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() == 413) {
+            // a form field over max-form-attribute-size, found while RESTEasy read the form
+            return RejectionMapper.render(limits.refusedWhileReading(request.getUriInfo().getPath()),
+                    request.getUriInfo().getPath(), headers.getAcceptableMediaTypes());
+        }
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500
                 && UnexpectedFailures.classify(web) == null) {
             // the framework's own answer (404, 405, 415, …): it is already the right one

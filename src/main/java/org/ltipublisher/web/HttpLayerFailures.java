@@ -19,7 +19,8 @@ import io.vertx.ext.web.RoutingContext;
  * Failures that end a request in the HTTP layer before (or outside) JAX-RS, such as a query string Vert.x
  * cannot decode: answered with the same page or JSON as {@link FailureMapper}, instead of Quarkus' bare
  * "Bad Request" or "Internal Server Error". Registered first, so it sees every failure; plain status answers
- * without a cause (404, 405, 413) and authentication failures are left to Quarkus.
+ * without a cause (404, 405) and authentication failures are left to Quarkus; the size limits (413, 414, 431)
+ * to {@link RequestSizeLimits}.
  */
 @ApplicationScoped
 public class HttpLayerFailures {
@@ -57,6 +58,17 @@ public class HttpLayerFailures {
                     : new IllegalStateException("the HTTP layer failed the request with status " + status),
                     context.request().method().name(), path, traceId);
         }
+        render(context, rejection, traceId);
+    }
+
+    /** Ends the request with the tool's page (or JSON for an API client) for this rejection. */
+    void render(RoutingContext context, Rejection rejection) {
+        render(context, rejection, TraceIdFilter.traceId(context.request().getHeader("traceparent"),
+                context.request().getHeader(TraceIdFilter.HEADER)));
+    }
+
+    private void render(RoutingContext context, Rejection rejection, String traceId) {
+        String path = context.normalizedPath();
         try {
             boolean wantsJson = RejectionMapper.wantsJson(path, acceptable(context));
             String body = wantsJson ? json.writeValueAsString(new ApiError(rejection.code(), rejection.getMessage()))

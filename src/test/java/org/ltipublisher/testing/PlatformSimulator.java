@@ -42,6 +42,10 @@ public final class PlatformSimulator implements AutoCloseable {
     private final RsaJsonWebKey foreignKey;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private volatile String jwksCacheControl = "max-age=3600";
+    private volatile boolean jwksEtag;
+    private final AtomicInteger jwksFullAnswers = new AtomicInteger();
+    private final AtomicInteger jwksNotModified = new AtomicInteger();
+    private final AtomicInteger jwksUnconditional = new AtomicInteger();
     private final Map<String, LaunchSpec> specs = new ConcurrentHashMap<>();
     private final List<Map<String, String>> authRequests = new CopyOnWriteArrayList<>();
 
@@ -99,6 +103,26 @@ public final class PlatformSimulator implements AutoCloseable {
         jwksCacheControl = value;
     }
 
+    /** Serve the JWKS with an ETag (changing with the published keys) and answer If-None-Match with 304. */
+    public void jwksEtag(boolean on) {
+        jwksEtag = on;
+    }
+
+    /** JWKS requests answered with the key set (200). */
+    public int jwksFullAnswers() {
+        return jwksFullAnswers.get();
+    }
+
+    /** JWKS requests answered 304 Not Modified. */
+    public int jwksNotModified() {
+        return jwksNotModified.get();
+    }
+
+    /** JWKS requests that carried no If-None-Match. */
+    public int jwksUnconditional() {
+        return jwksUnconditional.get();
+    }
+
     /** Platform-side key rotation: a new key signs from now on and is published beside the old one. */
     public void rotateKey() {
         try {
@@ -122,8 +146,23 @@ public final class PlatformSimulator implements AutoCloseable {
     private void jwks(HttpExchange exchange) throws IOException {
         jwksFetches.incrementAndGet();
         String body = new JsonWebKeySet(new ArrayList<JsonWebKey>(published)).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+        if (ifNoneMatch == null) {
+            jwksUnconditional.incrementAndGet();
+        }
         exchange.getResponseHeaders().add("Cache-Control", jwksCacheControl);
+        if (jwksEtag) {
+            String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+            exchange.getResponseHeaders().add("ETag", etag);
+            if (etag.equals(ifNoneMatch)) {
+                jwksNotModified.incrementAndGet();
+                exchange.sendResponseHeaders(304, -1);
+                exchange.close();
+                return;
+            }
+        }
+        jwksFullAnswers.incrementAndGet();
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
         send(exchange, 200, body);
     }
 
