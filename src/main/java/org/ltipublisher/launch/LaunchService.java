@@ -33,6 +33,7 @@ import org.ltipublisher.resources.PlacementService.PlacementIds;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.resources.RoleClass;
+import org.ltipublisher.upgrade.Lti11UpgradeService;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -61,6 +62,7 @@ public class LaunchService {
     private final LaunchMetrics metrics;
     private final Lti1p1Migration lti1p1Migration;
     private final ContentSelection contentSelection;
+    private final Lti11UpgradeService lti11Upgrades;
     private final EntityManager em;
     private final LtiConfig config;
     private final Clock clock;
@@ -70,8 +72,8 @@ public class LaunchService {
             PlacementService placements,
             AccountService accounts, ToolSession session, SignInThrottle signIns, PendingLaunchCodec pendings,
             HandOffService handOffs,
-            LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection, EntityManager em,
-            LtiConfig config, Clock clock) {
+            LaunchMetrics metrics, Lti1p1Migration lti1p1Migration, ContentSelection contentSelection,
+            Lti11UpgradeService lti11Upgrades, EntityManager em, LtiConfig config, Clock clock) {
         this.states = states;
         this.validator = validator;
         this.registrations = registrations;
@@ -87,6 +89,7 @@ public class LaunchService {
         this.metrics = metrics;
         this.lti1p1Migration = lti1p1Migration;
         this.contentSelection = contentSelection;
+        this.lti11Upgrades = lti11Upgrades;
         this.em = em;
         this.config = config;
         this.clock = clock;
@@ -361,6 +364,10 @@ public class LaunchService {
         String candidate = launch.targetLinkUri().startsWith(prefix)
                 ? launch.targetLinkUri().substring(prefix.length()).split("[/?#]", 2)[0]
                 : launch.custom().get("id");
+        if (candidate == null || candidate.isBlank()) {
+            // an activity made over LTI 1.1, launched over 1.3 after its platform upgraded (upgrade package)
+            candidate = lti11Upgrades.legacyResourceId(launch, baseUrl).map(UUID::toString).orElse(null);
+        }
         if (candidate == null || candidate.isBlank()) {
             throw Rejection.notFound("unknown_resource", "the launch names no published resource: target_link_uri '"
                     + launch.targetLinkUri() + "' is not a resource launch URL and there is no custom parameter id");

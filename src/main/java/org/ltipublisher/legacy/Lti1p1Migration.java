@@ -19,6 +19,7 @@ import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.launch.LtiLaunch;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
+import org.ltipublisher.upgrade.Lti11UpgradeService;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -35,14 +36,22 @@ public class Lti1p1Migration {
 
     private final ConsumerService consumers;
     private final AccountService accounts;
+    private final Lti11UpgradeService upgrades;
 
-    public Lti1p1Migration(ConsumerService consumers, AccountService accounts) {
+    public Lti1p1Migration(ConsumerService consumers, AccountService accounts, Lti11UpgradeService upgrades) {
         this.consumers = consumers;
         this.accounts = accounts;
+        this.upgrades = upgrades;
     }
 
     /** Runs inside the launch's transaction, before the account lookup; a refusal rolls the launch back. */
     public void carryOver(LtiLaunch launch) {
+        carryOverClaim(launch);
+        // a consumer linked to this registration (Moodle's update route, or an administrator's link)
+        upgrades.carryOver(launch);
+    }
+
+    private void carryOverClaim(LtiLaunch launch) {
         Map<String, Object> claim = launch.lti1p1();
         if (claim == null) {
             return;

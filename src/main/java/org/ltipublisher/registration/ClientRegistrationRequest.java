@@ -30,7 +30,15 @@ public class ClientRegistrationRequest {
             "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly");
 
     public Map<String, Object> build(PlatformConfiguration platform, String baseUrl) {
-        String launch = baseUrl + RegistrationService.LAUNCH_PATH;
+        return build(platform, baseUrl, null);
+    }
+
+    /**
+     * {@code targetLinkUri}: where resource links without their own URL launch, when not the tool's launch URL
+     * (an updated LTI 1.1 tool keeps its old resource URL, so its old activities keep opening the same resource).
+     */
+    public Map<String, Object> build(PlatformConfiguration platform, String baseUrl, String targetLinkUri) {
+        String launch = targetLinkUri != null ? targetLinkUri : baseUrl + RegistrationService.LAUNCH_PATH;
         String deepLinking = baseUrl + RegistrationService.DEEP_LINKING_PATH;
         String icon = baseUrl + ICON_PATH;
         Map<String, Object> body = new LinkedHashMap<>();
@@ -38,7 +46,7 @@ public class ClientRegistrationRequest {
         body.put("response_types", List.of("id_token"));
         body.put("grant_types", List.of("implicit", "client_credentials"));
         body.put("initiate_login_uri", baseUrl + RegistrationService.LOGIN_PATH);
-        body.put("redirect_uris", List.of(launch, deepLinking));
+        body.put("redirect_uris", List.of(baseUrl + RegistrationService.LAUNCH_PATH, deepLinking));
         body.put("client_name", TOOL_NAME);
         body.put("logo_uri", icon);
         body.put("jwks_uri", baseUrl + RegistrationService.JWKS_PATH);
