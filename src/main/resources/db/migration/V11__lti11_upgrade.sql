@@ -24,6 +24,18 @@ alter table resource_link drop constraint resource_link_owner;
 alter table resource_link add constraint resource_link_owner
     check (deployment_id is not null or consumer_id is not null);
 
+-- Deleting a consumer deletes its contexts and resource links (on delete cascade), but the rows it shares with a
+-- deployment are the 1.3 platform's too: those are released to the deployment instead, enrolments kept.
+create function lti_consumer_release_shared() returns trigger language plpgsql as $$
+begin
+    update lti_context set consumer_id = null where consumer_id = old.id and deployment_id is not null;
+    update resource_link set consumer_id = null where consumer_id = old.id and deployment_id is not null;
+    return old;
+end
+$$;
+create trigger lti_consumer_release_shared before delete on lti_consumer
+    for each row execute function lti_consumer_release_shared();
+
 -- every merge of two accounts (the source is deleted): answers a repeated merge request, and is the audit trail
 create table account_merge (
     source_account_id uuid         primary key,

@@ -251,6 +251,13 @@ class MoodleUpgradeTest extends WithPostgres {
             assertEquals(columnOf11Grade, gradeItemOfScore(score), score.path());
             assertEquals(9.0, score.body().path("scoreGiven").asDouble(), 1e-9);
             assertEquals(1, consumer.received().size(), "the 1.3 grade went by AGS only");
+
+            // the 1.1 consumer is retired: the rows it shared stay the deployment's, with their enrolments
+            AdminApi.admin().delete("/api/v1/consumers/" + consumer.id).then().statusCode(204);
+            assertEquals(enrolments, DbCounts.scalar(db, "select count(*) from enrolment"));
+            Response afterRetirement = launch13(reg, typeBaseUrl, "1", student);
+            assertEquals(303, afterRetirement.statusCode(), afterRetirement.asString());
+            assertEquals(enrolments, DbCounts.scalar(db, "select count(*) from enrolment"));
         }
     }
 
