@@ -1,5 +1,6 @@
 package org.ltipublisher.launch;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import org.ltipublisher.lti.ToolPaths;
 import org.ltipublisher.resources.LaunchPlacement;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
+import org.ltipublisher.upgrade.Lti11UpgradeService;
+import org.ltipublisher.upgrade.MigratingLaunch;
 import org.ltipublisher.web.Rejection;
 
 /** LtiResourceLinkRequest (LTI Core §5.3): a user opens a published resource from the course. */
@@ -24,12 +27,14 @@ public class ResourceLinkHandler implements MessageHandler {
 
     private final PublishedResourceService resources;
     private final Lti1p1Migration lti1p1Migration;
+    private final Lti11UpgradeService lti11Upgrades;
     private final Admission admission;
 
     public ResourceLinkHandler(PublishedResourceService resources, Lti1p1Migration lti1p1Migration,
-            Admission admission) {
+            Lti11UpgradeService lti11Upgrades, Admission admission) {
         this.resources = resources;
         this.lti1p1Migration = lti1p1Migration;
+        this.lti11Upgrades = lti11Upgrades;
         this.admission = admission;
     }
 
@@ -67,6 +72,9 @@ public class ResourceLinkHandler implements MessageHandler {
             // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
             lti1p1Migration.carryOver(new Lti1p1Migration.MigrationClaim(request.lti1p1(), token.user(),
                     token.deploymentId(), token.issuer(), token.clientId(), token.expiresAt(), token.nonce()));
+            // a 1.1 consumer linked to this registration (Moodle's update route, or an administrator's link):
+            // its users keep their accounts, its contexts and links are shared
+            lti11Upgrades.carryOver(migrating(request));
             return admission.admit(new AdmissionRequest(token.user(), placement(request, deployment.id, resource.id),
                     roleClass, token.roles(), resource,
                     AdmissionRequest.Provisioning.of(resource.provisioningFor(roleClass)), null, context.cookies(),
@@ -85,6 +93,11 @@ public class ResourceLinkHandler implements MessageHandler {
                 ? target.substring(prefix.length()).split("[/?#]", 2)[0]
                 : request.custom().get("id");
         if (candidate == null || candidate.isBlank()) {
+            // an old LTI 1.1 activity launched over 1.3 after its tool was upgraded
+            Optional<UUID> legacy = lti11Upgrades.legacyResourceId(migrating(request), baseUrl);
+            if (legacy.isPresent()) {
+                return resources.launchable(legacy.get());
+            }
             throw Rejection.notFound("unknown_resource", "the launch names no published resource: target_link_uri '"
                     + target + "' is not a resource launch URL and there is no custom parameter id");
         }
@@ -95,6 +108,12 @@ public class ResourceLinkHandler implements MessageHandler {
             throw Rejection.notFound("unknown_resource", "'" + candidate + "' is not a published resource id");
         }
         return resources.launchable(id);
+    }
+
+    private static MigratingLaunch migrating(ResourceLinkRequest request) {
+        VerifiedIdToken token = request.token();
+        return new MigratingLaunch(token.issuer(), token.clientId(), token.deploymentId(), token.targetLinkUri(),
+                token.user(), request.context() == null ? null : request.context().id(), request.resourceLink().id());
     }
 
     private static LaunchPlacement placement(ResourceLinkRequest request, UUID deploymentRowId, UUID resourceId) {

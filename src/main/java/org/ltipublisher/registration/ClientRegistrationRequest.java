@@ -41,7 +41,15 @@ public class ClientRegistrationRequest {
     }
 
     public Map<String, Object> build(PlatformConfiguration platform, String baseUrl) {
-        String launch = baseUrl + ToolPaths.LAUNCH;
+        return build(platform, baseUrl, null);
+    }
+
+    /**
+     * {@code targetLinkUri}: where resource links without their own URL launch, when not the tool's launch URL
+     * (an updated LTI 1.1 tool keeps its old resource URL, so its old activities keep opening the same resource).
+     */
+    public Map<String, Object> build(PlatformConfiguration platform, String baseUrl, String targetLinkUri) {
+        String launch = targetLinkUri != null ? targetLinkUri : baseUrl + ToolPaths.LAUNCH;
         String icon = baseUrl + ICON_PATH;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("application_type", "web");

@@ -1,18 +1,16 @@
 package org.ltipublisher.registration;
 
 import java.time.Clock;
-import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
+import org.ltipublisher.upgrade.Lti11UpgradeService;
 import org.ltipublisher.web.Rejection;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -29,33 +27,27 @@ public class DynamicRegistrationService {
 
     private final RegistrationUrls urls;
     private final PlatformConfigurationReader configurations;
-    private final ClientRegistrationRequest requests;
-    private final PlatformCalls calls;
+    private final ClientRegistrar registrar;
     private final RegistrationRepository registrations;
     private final RegistrationService registrationService;
-    private final ObjectMapper json;
+    private final Lti11UpgradeService upgrades;
     private final Clock clock;
 
     public DynamicRegistrationService(RegistrationUrls urls, PlatformConfigurationReader configurations,
-            ClientRegistrationRequest requests, PlatformCalls calls, RegistrationRepository registrations,
-            RegistrationService registrationService, ObjectMapper json, Clock clock) {
+            ClientRegistrar registrar, RegistrationRepository registrations, RegistrationService registrationService,
+            Lti11UpgradeService upgrades, Clock clock) {
         this.urls = urls;
         this.configurations = configurations;
-        this.requests = requests;
-        this.calls = calls;
+        this.registrar = registrar;
         this.registrations = registrations;
         this.registrationService = registrationService;
-        this.json = json;
+        this.upgrades = upgrades;
         this.clock = clock;
     }
 
     /** What the administrator sees when the registration completed. */
     public record Completed(String registrationName, String issuer, String clientId, String deploymentId,
-            String productFamilyCode, boolean updatedExisting) {
-    }
-
-    /** The platform's answer to the client registration (DR 1.0 §3.6). */
-    record PlatformAnswer(String clientId, String deploymentId) {
+            String productFamilyCode, boolean updatedExisting, String upgradedConsumer) {
     }
 
     public Completed register(String token, String openidConfiguration, String registrationToken, String baseUrl) {
@@ -65,52 +57,12 @@ public class DynamicRegistrationService {
         // before registering the tool at that platform: a re-registration URL is for its own issuer only
         QuarkusTransaction.requiringNew().run(() -> registrations.findByIdOptional(pending.registrationId())
                 .ifPresent(registration -> requireOwnIssuer(registration, platform)));
-        PlatformAnswer answer = registerClient(platform, baseUrl, registrationToken);
-        return QuarkusTransaction.requiringNew().call(() -> store(token, platform, answer));
-    }
-
-    private PlatformAnswer registerClient(PlatformConfiguration platform, String baseUrl, String registrationToken) {
-        Map<String, Object> body = requests.build(platform, baseUrl);
-        String payload;
-        try {
-            payload = json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        var endpoint = calls.checkUrl("the platform's registration_endpoint", platform.registrationEndpoint(), 502);
-        PlatformCalls.Answer answer = calls.postJson("the platform's registration endpoint", endpoint, payload,
-                registrationToken);
-        if (!answer.ok()) {
-            throw new Rejection(502, "platform_registration_refused", "the platform refused the registration at "
-                    + endpoint + " with HTTP " + answer.status() + platformError(answer.body())
-                    + (answer.status() == 401 || answer.status() == 403
-                            ? " — the platform's registration token may have expired; start again from the platform"
-                            : ""));
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(answer.body());
-        } catch (JsonProcessingException e) {
-            throw new Rejection(502, "platform_registration_invalid", "the platform's registration answer is not JSON");
-        }
-        String clientId = PlatformConfigurationReader.text(root, "client_id");
-        if (clientId == null) {
-            throw new Rejection(502, "platform_registration_invalid",
-                    "the platform's registration answer carries no client_id");
-        }
-        if (clientId.length() > 255) {
-            throw new Rejection(502, "platform_registration_invalid", "the platform's client_id is too long");
-        }
-        JsonNode tool = root.get(ClientRegistrationRequest.TOOL_CONFIGURATION);
-        JsonNode deployment = tool == null ? null : tool.get("deployment_id");
-        // deployment_id is optional in the registration response (Dynamic Registration 1.0), and Brightspace
-        // omits it; numbers are accepted as their text
-        String deploymentId = deployment == null || deployment.isNull() || deployment.asText().isBlank() ? null
-                : deployment.asText().trim();
-        if (deploymentId != null && deploymentId.length() > 255) {
-            throw new Rejection(502, "platform_registration_invalid", "the platform's deployment_id is too long");
-        }
-        return new PlatformAnswer(clientId, deploymentId);
+        // a platform updating its LTI 1.1 tool proves it holds the consumer's secret before anything is registered
+        Optional<Lti11UpgradeService.Upgrade> upgrade = registrar.existingTool(platform, registrationToken)
+                .flatMap(existing -> upgrades.verify(existing, baseUrl, pending.registrationId()));
+        ClientRegistrar.PlatformAnswer answer = registrar.register(platform, baseUrl, registrationToken,
+                upgrade.map(Lti11UpgradeService.Upgrade::targetLinkUri).orElse(null));
+        return QuarkusTransaction.requiringNew().call(() -> store(token, platform, answer, upgrade));
     }
 
     /**
@@ -119,7 +71,8 @@ public class DynamicRegistrationService {
      * silent update would let anyone holding a fresh URL repoint a live platform's keys and endpoints). A URL
      * issued for a registration that already has a platform re-registers it, for that same issuer only.
      */
-    private Completed store(String token, PlatformConfiguration platform, PlatformAnswer answer) {
+    private Completed store(String token, PlatformConfiguration platform, ClientRegistrar.PlatformAnswer answer,
+            Optional<Lti11UpgradeService.Upgrade> upgrade) {
         RegistrationUrls.Pending pending = urls.lockUsable(token);
         Registration registration = registrations.findByIdOptional(pending.registrationId())
                 .orElseThrow(() -> Rejection.notFound("unknown_registration", "the registration was deleted meanwhile"));
@@ -139,8 +92,9 @@ public class DynamicRegistrationService {
         registration.tokenAudience = platform.authorizationServer();
         registration.productFamilyCode = platform.productFamilyCode();
         registration.registeredDynamicallyAt = registration.updatedAt = clock.instant();
+        Deployment deployment = null;
         if (answer.deploymentId() != null) {
-            registrationService.recordDeployment(registration, answer.deploymentId(), null);
+            deployment = registrationService.recordDeployment(registration, answer.deploymentId(), null);
         } else if (registration.deployments.isEmpty()) {
             // no deployment_id in the answer: the first launch's deployment is accepted (Brightspace)
             registration.unknownDeploymentPolicy = UnknownDeploymentPolicy.ADD;
@@ -154,11 +108,15 @@ public class DynamicRegistrationService {
             // another URL registered the same platform + client a moment ago (registration_issuer_client)
             throw alreadyRegistered("another registration");
         }
+        UUID deploymentRowId = deployment == null ? null : deployment.id;
+        upgrade.ifPresent(u -> upgrades.linkRegistered(u, registration.id, deploymentRowId,
+                answer.deploymentId()));
         LOG.infof("dynamic registration: %s platform %s client %s deployment %s -> registration '%s' (%s)",
                 reRegistration ? "re-registered" : "registered", platform.issuer(), answer.clientId(),
                 answer.deploymentId(), registration.name, registration.id);
         return new Completed(registration.name, registration.issuer, registration.clientId, answer.deploymentId(),
-                platform.productFamilyCode(), reRegistration);
+                platform.productFamilyCode(), reRegistration, upgrade.map(Lti11UpgradeService.Upgrade::consumerName)
+                        .orElse(null));
     }
 
     private static void requireOwnIssuer(Registration registration, PlatformConfiguration platform) {
@@ -182,21 +140,5 @@ public class DynamicRegistrationService {
         return Rejection.conflict("platform_already_registered", "this platform is already registered as '" + name
                 + "'; nothing was changed. An administrator can re-register it from that registration "
                 + "(a new registration URL for it: POST /api/v1/registrations/{id}/registration-url)");
-    }
-
-    /** The OAuth error of a refused registration (RFC 7591 §3.2.2), shortened for the admin's page. */
-    private String platformError(String body) {
-        try {
-            JsonNode root = json.readTree(body);
-            String error = PlatformConfigurationReader.text(root, "error");
-            String description = PlatformConfigurationReader.text(root, "error_description");
-            if (error != null || description != null) {
-                return ": " + (error == null ? "" : error) + (description == null ? "" : " (" + description + ")");
-            }
-        } catch (JsonProcessingException | RuntimeException ignored) {
-            // not JSON: quote the beginning of the body
-        }
-        String text = body == null ? "" : body.strip();
-        return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
     }
 }

@@ -2,6 +2,10 @@ package org.ltipublisher.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +48,14 @@ public final class RegistrationSimulator {
     public volatile int configurationStatus = 200;
     /** Non-2xx: the registration endpoint refuses with an OAuth error. */
     public volatile int registrationStatus = 200;
-    /** The bearer token the registration endpoint demands. */
-    public final String registrationToken = "reg-" + UUID.randomUUID();
+    /** The bearer token the registration endpoint demands (opaque, or Moodle's JWT once {@link #updating}). */
+    public volatile String registrationToken = "reg-" + UUID.randomUUID();
+    /**
+     * The tool configuration a GET of the registration endpoint answers (Moodle's openid-registration.php on an
+     * update: registration_helper::config_to_registration of the existing type); null: 404.
+     */
+    public volatile Map<String, Object> existingTool;
+    private final List<String> configurationReads = new CopyOnWriteArrayList<>();
     /** What the registration endpoint answers as client_id. */
     public volatile String clientId;
     /** What it answers as deployment_id (null: omitted, as Brightspace may). */
@@ -80,6 +90,58 @@ public final class RegistrationSimulator {
 
     public List<RegistrationCall> calls() {
         return new ArrayList<>(calls);
+    }
+
+    /** The Authorization headers of the GETs of the existing tool's configuration. */
+    public List<String> existingToolReads() {
+        return new ArrayList<>(configurationReads);
+    }
+
+    /**
+     * Moodle's "update" of an existing tool type: the registration token is a JWT with scope "reg-update" and
+     * the type id as sub (mod/lti/startltiadvregistration.php; signature not checked by the tool, which only reads
+     * the scope), the registration answers with that type id as deployment, and a GET returns {@code tool}.
+     */
+    public void updating(String typeId, Map<String, Object> tool) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(("{\"sub\":\"" + typeId + "\",\"scope\":\"reg-update\",\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + "}").getBytes(StandardCharsets.UTF_8));
+        registrationToken = header + "." + payload + "." + b64.encodeToString(UUID.randomUUID().toString()
+                .getBytes(StandardCharsets.UTF_8));
+        deploymentId = typeId;
+        existingTool = tool;
+    }
+
+    /**
+     * An LTI 1.1 tool type as Moodle describes it on an update (registration_helper::config_to_registration with
+     * add_previous_key_claim): version LTI-1p0, the type's base URL as target_link_uri, and oauth_consumer
+     * {key, nonce, sign = hex(SHA-256(key + secret + nonce))}.
+     */
+    public static Map<String, Object> previousLti11Tool(String typeId, String baseUrl, String key, String secret) {
+        String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String sign;
+        try {
+            sign = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest((key + secret + nonce).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("version", "LTI-1p0");
+        config.put("oauth_consumer", Map.of("key", key, "nonce", nonce, "sign", sign));
+        config.put("deployment_id", typeId);
+        config.put("target_link_uri", baseUrl);
+        config.put("domain", java.net.URI.create(baseUrl).getAuthority());
+        config.put("description", "");
+        config.put("claims", List.of("sub", "iss", "name", "family_name", "given_name", "email"));
+        Map<String, Object> registration = new LinkedHashMap<>();
+        registration.put("client_name", "LTI Publisher (1.1)");
+        registration.put("logo_uri", "");
+        registration.put("scope", "");
+        registration.put("https://purl.imsglobal.org/spec/lti-tool-configuration", config);
+        return registration;
     }
 
     @SuppressWarnings("unchecked")
@@ -146,6 +208,18 @@ public final class RegistrationSimulator {
     @SuppressWarnings("unchecked")
     private void register(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (exchange.getRequestMethod().equals("GET")) {
+            configurationReads.add(String.valueOf(authorization));
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            if (!("Bearer " + registrationToken).equals(authorization)) {
+                PlatformSimulator.send(exchange, 401, "missing_registration_token");
+            } else if (existingTool == null) {
+                PlatformSimulator.send(exchange, 404, "No registration found.");
+            } else {
+                PlatformSimulator.send(exchange, 200, JSON.writeValueAsString(existingTool));
+            }
+            return;
+        }
         Map<String, Object> body;
         try {
             body = JSON.readValue(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), Map.class);
