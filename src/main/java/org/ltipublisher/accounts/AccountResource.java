@@ -26,9 +26,9 @@ import org.ltipublisher.accounts.AccountDtos.AccountView;
 @Tag(name = "Accounts")
 public class AccountResource {
 
-    private final AccountService accounts;
+    private final AccountAdminService accounts;
 
-    public AccountResource(AccountService accounts) {
+    public AccountResource(AccountAdminService accounts) {
         this.accounts = accounts;
     }
 

@@ -2,18 +2,14 @@ package org.ltipublisher.accounts;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.accounts.AccountDtos.AccountRequest;
-import org.ltipublisher.accounts.AccountDtos.AccountView;
 import org.ltipublisher.db.AdvisoryLocks;
 import org.ltipublisher.db.Sql;
 import org.ltipublisher.web.Rejection;
@@ -21,7 +17,8 @@ import org.ltipublisher.web.Rejection;
 import io.quarkus.elytron.security.common.BcryptUtil;
 
 /**
- * Accounts and their links to platform users. A platform user already linked always reuses that
+ * Accounts as launches and sign-ins use them (SQL only; the admin API's account editing is
+ * {@link AccountAdminService}), and their links to platform users. A platform user already linked always reuses that
  * account (Moodle's rule); the provisioning mode only decides what happens the first time.
  */
 @ApplicationScoped
@@ -29,7 +26,6 @@ public class AccountService {
 
     private static final char[] NAME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
-    private final AccountRepository accounts;
     private final Sql sql;
     private final AdvisoryLocks locks;
     private final LtiConfig config;
@@ -37,55 +33,11 @@ public class AccountService {
     private final SecureRandom random = new SecureRandom();
     private volatile String dummyHash;
 
-    public AccountService(AccountRepository accounts, Sql sql, AdvisoryLocks locks, LtiConfig config, Clock clock) {
-        this.accounts = accounts;
+    public AccountService(Sql sql, AdvisoryLocks locks, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.locks = locks;
         this.config = config;
         this.clock = clock;
-    }
-
-    // --- admin API -----------------------------------------------------------------------------
-
-    @Transactional
-    public AccountView create(AccountRequest request) {
-        if (request == null || request.username() == null || request.username().isBlank()) {
-            throw Rejection.unprocessable("missing_field", "username is required");
-        }
-        String username = request.username().trim();
-        if (username.length() > 100) {
-            throw Rejection.unprocessable("invalid_username", "username is longer than 100 characters");
-        }
-        if (accounts.findByUsername(username).isPresent()) {
-            throw Rejection.conflict("duplicate_username", "an account named '" + username + "' exists already");
-        }
-        if (request.password() != null && request.password().length() < 8) {
-            throw Rejection.unprocessable("weak_password", "password must have at least 8 characters");
-        }
-        if (request.email() != null && !request.email().isBlank() && !request.email().contains("@")) {
-            throw Rejection.unprocessable("invalid_email", "email '" + request.email() + "' is not an e-mail address");
-        }
-        Account account = new Account();
-        account.id = UUID.randomUUID();
-        account.username = username;
-        account.email = blankToNull(request.email());
-        account.givenName = blankToNull(request.givenName());
-        account.familyName = blankToNull(request.familyName());
-        account.passwordHash = request.password() == null ? null : BcryptUtil.bcryptHash(request.password());
-        account.createdAt = clock.instant();
-        accounts.persist(account);
-        return AccountView.of(account);
-    }
-
-    @Transactional
-    public List<AccountView> list() {
-        return accounts.listByUsername().stream().map(AccountView::of).toList();
-    }
-
-    @Transactional
-    public AccountView get(UUID id) {
-        return accounts.findByIdOptional(id).map(AccountView::of)
-                .orElseThrow(() -> Rejection.notFound("unknown_account", "no account with id " + id));
     }
 
     // --- local sign-in -------------------------------------------------------------------------
@@ -129,7 +81,7 @@ public class AccountService {
 
     /** Whether this password is the account's (re-authentication before linking the signed-in account). */
     public boolean passwordMatches(UUID accountId, String password) {
-        String hash = sql.queryOne("select password_hash from account where id = ?", row -> row.getString(1), accountId)
+        String hash = sql.queryOne("select password_hash from account where id = ?", row -> row.getString("password_hash"), accountId)
                 .orElse(null);
         if (hash == null || password == null) {
             BcryptUtil.matches(password == null ? "" : password, dummyHash());
@@ -140,16 +92,14 @@ public class AccountService {
 
     private record Credentials(AccountSummary summary, String passwordHash) {
         static Credentials read(java.sql.ResultSet row) throws java.sql.SQLException {
-            String username = row.getString(2);
-            return new Credentials(new AccountSummary(row.getObject(1, UUID.class), username, row.getString(3),
-                    Account.displayName(username, row.getString(4), row.getString(5), row.getString(6)),
-                    row.getBoolean(7)), row.getString(8));
+            return new Credentials(AccountService.summary(row), row.getString("password_hash"));
         }
     }
 
-    @Transactional
     public Optional<AccountSummary> find(UUID id) {
-        return accounts.findByIdOptional(id).map(AccountSummary::of);
+        return sql.queryOne("""
+                select id, username, email, given_name, family_name, full_name, anonymous from account where id = ?
+                """, AccountService::summary, id);
     }
 
     // --- launch --------------------------------------------------------------------------------
@@ -169,14 +119,14 @@ public class AccountService {
                 from account a join link on a.id = link.account_id
                 """, row -> {
             Account a = new Account();
-            a.id = row.getObject(1, UUID.class);
-            a.username = row.getString(2);
-            a.email = row.getString(3);
-            a.givenName = row.getString(4);
-            a.familyName = row.getString(5);
-            a.fullName = row.getString(6);
-            a.anonymous = row.getBoolean(7);
-            return new Linked(a, row.getBoolean(8));
+            a.id = row.getObject("id", UUID.class);
+            a.username = row.getString("username");
+            a.email = row.getString("email");
+            a.givenName = row.getString("given_name");
+            a.familyName = row.getString("family_name");
+            a.fullName = row.getString("full_name");
+            a.anonymous = row.getBoolean("anonymous");
+            return new Linked(a, row.getBoolean("owns_profile"));
         }, clock.instant(), identity.issuer(), identity.subject());
         linked.filter(l -> l.ownsProfile() && !l.account().anonymous && profileChanged(l.account(), identity))
                 .map(Linked::account).ifPresent(a -> {
@@ -297,9 +247,5 @@ public class AccountService {
             name[i] = NAME_ALPHABET[random.nextInt(NAME_ALPHABET.length)];
         }
         return new String(name);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }
