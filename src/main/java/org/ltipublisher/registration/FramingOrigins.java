@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.ShortLivedCache;
 import org.ltipublisher.db.Sql;
+import org.ltipublisher.web.FrameAncestors;
 
 /**
  * The origins of the platforms that may show the tool's pages in a frame (CSP {@code frame-ancestors}):
@@ -26,7 +27,7 @@ import org.ltipublisher.db.Sql;
  * registration changes on this replica clear it at once.
  */
 @ApplicationScoped
-public class FramingOrigins {
+public class FramingOrigins implements FrameAncestors {
 
     /** What a CSP host-source may look like; anything else from configuration is left out. */
     private static final Pattern HOST_SOURCE = Pattern.compile("https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?");
@@ -41,7 +42,7 @@ public class FramingOrigins {
         this.cache = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
-    /** Distinct CSP host-sources ({@code scheme://host[:port]}, or a vendor's {@code https://*.domain}), sorted. */
+    @Override
     public List<String> origins() {
         return cache.get(Boolean.TRUE, () -> Optional.of(load())).orElse(List.of());
     }
