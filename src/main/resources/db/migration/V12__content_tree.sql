@@ -34,3 +34,9 @@ create table score_contribution (
     weight        numeric(12, 4) not null,
     primary key (score_id, leaf_id)
 );
+
+-- an aggregated grade of a node, computed from its leaf scores (one debounced row per learner and link)
+alter table score drop constraint if exists score_origin_check;
+alter table score add constraint score_origin_check
+    check (origin in ('CONTENT', 'ADMIN', 'GRADE_SYNC', 'REPLAY', 'AGGREGATE'));
+create index score_contribution_leaf_score on score_contribution (leaf_score_id);
