@@ -12,9 +12,10 @@ import jakarta.persistence.LockModeType;
 import org.ltipublisher.web.Rejection;
 
 /**
- * Places published resources in content trees (course → section → unit → activity or problem). Every
- * change locks the rows it touches (the node, its old and new parent) in one order, so concurrent
- * moves and reorders under one parent take turns, and two crossing moves cannot both pass the cycle check.
+ * Places published resources in content trees (course → section → unit → activity or problem). Resource
+ * edits first take one transaction-scoped advisory lock ({@link #lockTree}), then the parent rows they change
+ * (FOR UPDATE): concurrent reorders under one parent take turns, two crossing moves cannot both pass the cycle
+ * check, and no two edits wait on each other's sibling rows (a deadlock). Admin edits are rare; this costs nothing.
  */
 @ApplicationScoped
 public class ContentTree {
@@ -26,6 +27,15 @@ public class ContentTree {
 
     public ContentTree(PublishedResourceRepository resources) {
         this.resources = resources;
+    }
+
+    /** Key of the advisory lock all resource edits take first (any fixed number; "tree" in ASCII). */
+    private static final long TREE_LOCK = 0x74726565L;
+
+    /** Call first in a transaction that edits resources, before any entity is changed (a flush takes row locks). */
+    public void lockTree() {
+        resources.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(?1)")
+                .setParameter(1, TREE_LOCK).getResultList();
     }
 
     /** The parent a request names, refused clearly when it is not a published resource. */
@@ -52,16 +62,13 @@ public class ContentTree {
         }
         UUID oldParent = isNew ? null : node.parentId;
         TreeSet<UUID> toLock = new TreeSet<>();
-        if (!isNew) {
-            toLock.add(node.id);
-        }
         if (parentId != null) {
             toLock.add(parentId);
         }
         if (oldParent != null) {
             toLock.add(oldParent);
         }
-        for (UUID id : toLock) { // one global order: no deadlock between two changes
+        for (UUID id : toLock) { // the parents whose children are renumbered
             if (resources.findById(id, LockModeType.PESSIMISTIC_WRITE) == null) {
                 throw Rejection.unprocessable("unknown_parent", "parentId " + id + " is not a published resource");
             }

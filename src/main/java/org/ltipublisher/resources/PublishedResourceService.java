@@ -57,11 +57,13 @@ public class PublishedResourceService {
     /** Publishes a child of {@code parentId} (POST /resources/{id}/children): the request's parentId is ignored. */
     @Transactional
     public ResourceView createChild(UUID parentId, ResourceRequest request, String baseUrl) {
+        tree.lockTree();
         require(parentId);
         return create(request, parentId, baseUrl);
     }
 
     private ResourceView create(ResourceRequest request, UUID parentId, String baseUrl) {
+        tree.lockTree();
         byId.clear();
         PublishedResource resource = new PublishedResource();
         resource.id = UUID.randomUUID();
@@ -83,6 +85,7 @@ public class PublishedResourceService {
 
     @Transactional
     public ResourceView update(UUID id, ResourceRequest request, String baseUrl) {
+        tree.lockTree();
         byId.clear();
         PublishedResource resource = require(id);
         apply(resource, request);
@@ -98,6 +101,7 @@ public class PublishedResourceService {
     /** Unpublishes a resource and everything under it; links into them show "unknown resource" afterwards. */
     @Transactional
     public void delete(UUID id) {
+        tree.lockTree();
         byId.clear();
         PublishedResource resource = require(id);
         tree.remove(resource);
