@@ -38,6 +38,11 @@ public class AggregateStore {
             List<Contribution> contributions) {
     }
 
+    /** A node of a launched subtree, in tree order, with the learner's score when it is a scored leaf. */
+    public record SubtreeNode(UUID id, String title, String kind, BigDecimal maxGrade, int depth, boolean leaf,
+            BigDecimal scoreGiven) {
+    }
+
     private final Sql sql;
 
     public AggregateStore(Sql sql) {
@@ -136,6 +141,26 @@ public class AggregateStore {
                     """, id, c.leafId(), c.leafScoreId(), c.scoreGiven(), c.scoreMaximum(), c.weight());
         }
         return id;
+    }
+
+    /** The node and its descendants in tree order (siblings by position), with this learner's leaf scores. */
+    public List<SubtreeNode> subtree(UUID nodeId, UUID accountId) {
+        return sql.list("""
+                with recursive sub(id, depth, sort_path) as (
+                    select id, 0, array[0] from published_resource where id = ?
+                    union all
+                    select p.id, sub.depth + 1, sub.sort_path || p.position
+                    from published_resource p join sub on p.parent_id = sub.id
+                    where sub.depth < 64)
+                select p.id, p.title, p.kind, p.max_grade, sub.depth, ls.score_given,
+                       not exists (select 1 from published_resource c where c.parent_id = p.id) as leaf
+                from sub join published_resource p on p.id = sub.id
+                left join leaf_score ls on ls.resource_id = p.id and ls.account_id = ?
+                order by sub.sort_path, p.created_at
+                """, row -> new SubtreeNode(row.getObject("id", UUID.class), row.getString("title"),
+                        row.getString("kind").toLowerCase(java.util.Locale.ROOT), row.getBigDecimal("max_grade"),
+                        row.getInt("depth"), row.getBoolean("leaf"), row.getBigDecimal("score_given")),
+                nodeId, accountId);
     }
 
     /** What an aggregated score was computed from (empty for other scores). */

@@ -74,6 +74,33 @@ public class TreeGrades {
             throw Rejection.forbidden("credential_of_another_resource", "the content credential belongs to another "
                     + "published resource than the launch token: each resource's content reports with its own credential");
         }
+        return accept(launch, submission);
+    }
+
+    /**
+     * The sample activity's form for one leaf of the launched node, recorded server-side: only for a node that
+     * has no content application of its own (else the form would be a way around that content's credential).
+     */
+    @Transactional
+    public LeafOutcome acceptLeafFromSampleActivity(HandOff launch, String leafId, BigDecimal scoreGiven,
+            String comment) {
+        PublishedResource launched = resources.find(launch.resourceId()).orElseThrow(() -> Rejection.notFound(
+                "unknown_resource", "the resource " + launch.resourceId() + " no longer exists"));
+        if (launched.contentUrl != null) {
+            throw Rejection.forbidden("not_sample_activity", "this resource's content is served by its own content "
+                    + "application, which reports the scores; the sample activity records none for it");
+        }
+        return accept(launch, new ScoreSubmission(scoreGiven, null, comment, null, null, null, null, null, null, null,
+                null, leafId == null ? "" : leafId));
+    }
+
+    /** The launched node's subtree in tree order with the learner's leaf scores (the sample activity's list). */
+    @Transactional
+    public List<AggregateStore.SubtreeNode> subtree(HandOff launch) {
+        return store.subtree(launch.resourceId(), launch.accountId());
+    }
+
+    private LeafOutcome accept(HandOff launch, ScoreSubmission submission) {
         UUID leafId = leafId(submission.resourceId());
         PublishedResource leaf = resources.find(leafId).orElseThrow(() -> Rejection.unprocessable("unknown_leaf",
                 "resourceId " + leafId + " is not a published resource"));

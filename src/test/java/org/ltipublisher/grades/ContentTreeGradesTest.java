@@ -226,6 +226,37 @@ class ContentTreeGradesTest extends WithPostgres {
     }
 
     @Test
+    void launchingAUnitShowsItsChildrenAndTheSampleActivityRecordsAScorePerProblem() {
+        String ctx = "sample-" + UUID.randomUUID();
+        Registered reg = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
+        UUID unit = publish(node("Sample unit", "unit", 10));
+        UUID section = child(unit, node("Part A", "section", 10));
+        UUID first = child(section, node("First problem", "problem", 2));
+        UUID second = child(unit, node("Second problem", "problem", 2));
+        String sub = "learner-" + UUID.randomUUID();
+        Launched l = launch(reg, unit, sub, ctx, "sample-unit");
+
+        Response shown = new LtiBrowser().get("/activity/" + unit + "?launch_token=" + l.token());
+        assertEquals(200, shown.statusCode(), shown.asString());
+        String page = shown.asString();
+        // the tree in order, indented by depth
+        int a = page.indexOf("data-id=\"" + section + "\" data-depth=\"1\"");
+        int b = page.indexOf("data-id=\"" + first + "\" data-depth=\"2\"");
+        int c = page.indexOf("data-id=\"" + second + "\" data-depth=\"1\"");
+        assertTrue(a > 0 && b > a && c > b, page);
+
+        new LtiBrowser().formRequest().accept(io.restassured.http.ContentType.HTML)
+                .formParam("launch_token", l.token()).formParam("leafId", first.toString()).formParam("scoreGiven", "1")
+                .post("/activity/" + unit + "/score").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("your score 1"));
+        assertEquals(1, DbCounts.scalar(db, "select count(*) from leaf_score where resource_id = ?", first));
+        // (1/2) / 2 × 10 = 2.5, partial
+        Eventually.await(WAIT, () -> received(sub, ctx, "sample-unit").size() == 1, () -> "unit: " + services.scoresFor(sub));
+        assertEquals("2.5", received(sub, ctx, "sample-unit").get(0).body().path("scoreGiven").decimalValue()
+                .stripTrailingZeros().toPlainString());
+    }
+
+    @Test
     void onlyWhenCompleteSendsNothingUntilTheLastProblemHasAScore() {
         String ctx = "complete-" + UUID.randomUUID();
         Registered reg = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
