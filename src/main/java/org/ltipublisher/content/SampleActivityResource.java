@@ -21,8 +21,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.ltipublisher.grades.AggregateStore;
 import org.ltipublisher.grades.Score;
 import org.ltipublisher.grades.ScoreService;
+import org.ltipublisher.grades.TreeGrades;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.web.BrowserForms;
@@ -39,13 +41,14 @@ public class SampleActivityResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance activity(PublishedResource resource, HandOff launch, String launchToken,
-                List<Score> scores, String message);
+                List<Score> scores, List<AggregateStore.SubtreeNode> children, String message);
     }
 
     private final HandOffService handOffs;
     private final PublishedResourceService resources;
     private final ScoreService scores;
     private final BrowserForms browserForms;
+    private final TreeGrades treeGrades;
 
     @Context
     HttpHeaders headers;
@@ -54,7 +57,8 @@ public class SampleActivityResource {
     UriInfo uriInfo;
 
     public SampleActivityResource(HandOffService handOffs, PublishedResourceService resources, ScoreService scores,
-            BrowserForms browserForms) {
+            BrowserForms browserForms, TreeGrades treeGrades) {
+        this.treeGrades = treeGrades;
         this.handOffs = handOffs;
         this.resources = resources;
         this.scores = scores;
@@ -64,24 +68,38 @@ public class SampleActivityResource {
     @GET
     public TemplateInstance show(@PathParam("resourceId") UUID resourceId, @RestQuery("launch_token") String token) {
         HandOff launch = launchFor(resourceId, token);
-        return Templates.activity(resource(resourceId), launch, token, scores.forUser(launch.accountId(), resourceId),
-                null);
+        return page(resource(resourceId), launch, token, null);
     }
 
     @POST
     @Path("/score")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public TemplateInstance score(@PathParam("resourceId") UUID resourceId, @RestForm("launch_token") String token,
-            @RestForm BigDecimal scoreGiven, @RestForm String comment, @RestForm(BrowserForms.FIELD) String csrfToken) {
+            @RestForm BigDecimal scoreGiven, @RestForm String comment, @RestForm(BrowserForms.FIELD) String csrfToken,
+            @RestForm String leafId) {
         browserForms.verify(headers, uriInfo, csrfToken);
         HandOff launch = launchFor(resourceId, token);
         PublishedResource resource = resource(resourceId);
+        if (leafId != null) {
+            // one problem of a launched unit or course: kept per learner, aggregated into the node's grade
+            treeGrades.acceptLeafFromSampleActivity(launch, leafId, scoreGiven, comment);
+            return page(resource, launch, token, "Score " + (scoreGiven == null ? "" : scoreGiven.stripTrailingZeros()
+                    .toPlainString()) + " recorded for this problem; the grade is sent to your course's gradebook.");
+        }
         // server-side, through the same intake as POST /api/v1/scores (bounds, resource maximum, outbox)
         Score recorded = scores.acceptFromSampleActivity(launch, scoreGiven, comment);
-        return Templates.activity(resource, launch, token, scores.forUser(launch.accountId(), resourceId),
+        return page(resource, launch, token,
                 "Score " + recorded.scoreGiven.stripTrailingZeros().toPlainString() + " / "
                         + recorded.scoreMaximum.stripTrailingZeros().toPlainString()
                         + " recorded; it is sent to your course's gradebook shortly.");
+    }
+
+    /** Issue 12: "Your scores" are this link's (an LTI 1.1 and a 1.3 link to one resource are two gradebooks). */
+    private TemplateInstance page(PublishedResource resource, HandOff launch, String token, String message) {
+        List<Score> onThisLink = scores.forUser(launch.accountId(), resource.id).stream()
+                .filter(s -> java.util.Objects.equals(s.resourceLinkId, launch.resourceLinkId())).toList();
+        List<AggregateStore.SubtreeNode> nodes = treeGrades.subtree(launch);
+        return Templates.activity(resource, launch, token, onThisLink, nodes.size() > 1 ? nodes : List.of(), message);
     }
 
     private HandOff launchFor(UUID resourceId, String token) {

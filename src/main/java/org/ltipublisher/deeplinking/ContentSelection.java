@@ -2,8 +2,11 @@ package org.ltipublisher.deeplinking;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,7 +38,8 @@ public class ContentSelection {
     }
 
     /** One published resource on the selection page. */
-    public record Option(UUID id, String title, String kind, boolean gradable, String maxGrade) {
+    /** {@code depth}: 0 for a root, 1 for its children…; options come in tree order (content tree, issue 13). */
+    public record Option(UUID id, String title, String kind, boolean gradable, String maxGrade, int depth) {
     }
 
     /** The selection page: {@code multiple} picks checkboxes over radio buttons. */
@@ -124,10 +128,22 @@ public class ContentSelection {
     }
 
     private SelectionPage page(DeepLinkingSelection selection, String token, String error) {
-        List<Option> options = resources.list("").stream().filter(ResourceView::enabled)
-                .map(r -> new Option(r.id(), r.title(), r.kind(), gradable(r), r.maxGrade().stripTrailingZeros()
-                        .toPlainString()))
-                .toList();
+        List<Option> options = new ArrayList<>();
+        List<ResourceView> enabled = resources.list("").stream().filter(ResourceView::enabled).toList();
+        Map<UUID, List<ResourceView>> children = new HashMap<>();
+        Set<UUID> shown = new HashSet<>();
+        enabled.forEach(r -> shown.add(r.id()));
+        for (ResourceView r : enabled) {
+            if (r.tree() != null && r.tree().parentId() != null && shown.contains(r.tree().parentId())) {
+                children.computeIfAbsent(r.tree().parentId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        children.values().forEach(list -> list.sort(Comparator.comparingInt(r -> r.tree().position())));
+        for (ResourceView r : enabled) { // roots by title, as listed; a child of a disabled node shows as a root
+            if (r.tree() == null || r.tree().parentId() == null || !shown.contains(r.tree().parentId())) {
+                addInTreeOrder(r, 0, children, options);
+            }
+        }
         return new SelectionPage(token, selection.platformIssuer(), options, selection.settings().acceptMultiple(),
                 selection.lineItemsAccepted(), error);
     }
@@ -146,6 +162,19 @@ public class ContentSelection {
         return resource;
     }
 
+    /** Every node is offered: launched and deep-linked like a leaf, graded from its leaves. */
+    private static void addInTreeOrder(ResourceView r, int depth, Map<UUID, List<ResourceView>> children,
+            List<Option> options) {
+        options.add(new Option(r.id(), r.title(), r.kind(), gradable(r), r.maxGrade().stripTrailingZeros()
+                .toPlainString(), depth));
+        if (depth < 64) {
+            for (ResourceView child : children.getOrDefault(r.id(), List.of())) {
+                addInTreeOrder(child, depth + 1, children, options);
+            }
+        }
+    }
+
+    /** A leaf with a maximum, or a node (its grade is computed from its graded leaves). */
     private static boolean gradable(ResourceView resource) {
         return resource.maxGrade() != null && resource.maxGrade().compareTo(BigDecimal.ZERO) > 0;
     }

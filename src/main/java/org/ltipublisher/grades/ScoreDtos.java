@@ -2,6 +2,7 @@ package org.ltipublisher.grades;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -17,12 +18,13 @@ public final class ScoreDtos {
      * resource's maxGrade. {@code issuer}, {@code userId} (the LTI sub) and {@code resourceLinkId} (the
      * platform's resource link id) only with an admin/service token; the content's launch token implies them.
      * {@code clientId} and {@code deploymentId} are needed only when several registrations of one issuer
-     * (Canvas, Blackboard) have a link with that id.
+     * (Canvas, Blackboard) have a link with that id. {@code resourceId} (content tree, content credential only)
+     * names the leaf inside the launched resource the score is for.
      */
     @RegisterForReflection
     public record ScoreSubmission(BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
             String activityProgress, String gradingProgress, String timestamp, String issuer, String userId,
-            String resourceLinkId, String clientId, String deploymentId) {
+            String resourceLinkId, String clientId, String deploymentId, String resourceId) {
     }
 
     @RegisterForReflection
@@ -33,13 +35,26 @@ public final class ScoreDtos {
     public record ScoreView(UUID id, String status, String issuer, String userId, UUID accountId, UUID resourceId,
             UUID resourceLinkId, BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
             String activityProgress, String gradingProgress, Instant timestamp, int attempts, Instant nextAttemptAt,
-            String lastError, Instant sentAt, Instant createdAt, String origin) {
+            String lastError, Instant sentAt, Instant createdAt, String origin,
+            List<AggregateStore.Contribution> contributions) {
 
         static ScoreView of(Score s) {
             return new ScoreView(s.id, s.status.name().toLowerCase(), s.platformIssuer, s.platformSubject, s.accountId,
                     s.resourceId, s.resourceLinkId, s.scoreGiven, s.scoreMaximum, s.comment, s.activityProgress,
                     s.gradingProgress, s.scoredAt, s.attempts, s.status == ScoreStatus.PENDING ? s.nextAttemptAt : null,
-                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase());
+                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase(), null);
         }
+
+        /** The same view with the leaf scores an aggregated grade was computed from. */
+        ScoreView withContributions(List<AggregateStore.Contribution> from) {
+            return new ScoreView(id, status, issuer, userId, accountId, resourceId, resourceLinkId, scoreGiven,
+                    scoreMaximum, comment, activityProgress, gradingProgress, timestamp, attempts, nextAttemptAt,
+                    lastError, sentAt, createdAt, origin, from);
+        }
+    }
+
+    /** The answer to a leaf's score: the leaf score kept and the outbox rows it wrote or moved. */
+    @RegisterForReflection
+    public record LeafAccepted(UUID id, String status, UUID leafScoreId, List<UUID> scores) {
     }
 }

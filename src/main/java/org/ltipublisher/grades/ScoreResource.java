@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.admission.HandOffService;
 import org.ltipublisher.grades.ScoreDtos.Accepted;
+import org.ltipublisher.grades.ScoreDtos.LeafAccepted;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
 import org.ltipublisher.grades.ScoreDtos.ScoreView;
 import org.ltipublisher.resources.ContentCredentials;
@@ -42,14 +43,17 @@ public class ScoreResource {
     private final ScoreService scores;
     private final HandOffService handOffs;
     private final ContentCredentials credentials;
+    private final TreeGrades treeGrades;
 
     @Inject
     SecurityIdentity identity;
 
-    public ScoreResource(ScoreService scores, HandOffService handOffs, ContentCredentials credentials) {
+    public ScoreResource(ScoreService scores, HandOffService handOffs, ContentCredentials credentials,
+            TreeGrades treeGrades) {
         this.scores = scores;
         this.handOffs = handOffs;
         this.credentials = credentials;
+        this.treeGrades = treeGrades;
     }
 
     @POST
@@ -59,9 +63,19 @@ public class ScoreResource {
             + "with the learner's launch token in the LTI-Launch-Token header (user and link implied), or an admin "
             + "token (body names issuer, userId, resourceLinkId). scoreMaximum is the resource's maxGrade. Answered "
             + "202; the score is sent to the platform later.")
-    public RestResponse<Accepted> post(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    public RestResponse<?> post(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(LAUNCH_TOKEN_HEADER) String launchToken, ScoreSubmission submission) {
         Score score;
+        if (submission != null && submission.resourceId() != null && !isAdmin()) {
+            // a leaf of a content tree: kept per learner, sent to its links and aggregated into its ancestors
+            UUID resourceId = credentials.verify(authorization);
+            TreeGrades.LeafOutcome outcome = treeGrades.acceptLeafFromContent(resourceId, handOffs.verify(launchToken),
+                    submission);
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED)
+                    .entity(new LeafAccepted(outcome.launchScoreId(), outcome.launchScoreId() == null
+                            ? "waiting_for_completion" : "pending", outcome.leafScoreId(), outcome.scoreIds()))
+                    .build();
+        }
         if (isAdmin()) {
             score = scores.acceptForPlatformUser(submission);
         } else {
@@ -88,7 +102,7 @@ public class ScoreResource {
     @Path("/{id}")
     @RolesAllowed("admin")
     public ScoreView get(@PathParam("id") UUID id) {
-        return scores.get(id);
+        return scores.get(id).withContributions(treeGrades.contributions(id));
     }
 
     @POST

@@ -94,7 +94,7 @@ public class ScoreService {
                     + "application, which reports the scores; the sample activity records none for it");
         }
         return record(target(launch), new ScoreSubmission(scoreGiven, null, comment, null, null, null, null, null, null,
-                null, null), "CONTENT", null);
+                null, null, null), "CONTENT", null);
     }
 
     private static ScoreTarget target(HandOff launch) {
@@ -142,6 +142,19 @@ public class ScoreService {
         }
         PublishedResource resource = resources.find(target.resourceId()).orElseThrow(() -> Rejection.notFound(
                 "unknown_resource", "the resource " + target.resourceId() + " no longer exists"));
+        return store(target, resource, check(resource, s, fixedMaximum), origin);
+    }
+
+    /** A submission's values, checked against the resource it grades and normalised to the columns' scale. */
+    public record Checked(BigDecimal given, BigDecimal maximum, String comment, String activity, String grading,
+            Instant requested) {
+    }
+
+    /** Checks a score for {@code resource} (its maxGrade is the scale) without storing anything. */
+    public Checked check(PublishedResource resource, ScoreSubmission s, BigDecimal fixedMaximum) {
+        if (s == null) {
+            throw Rejection.unprocessable("missing_body", "a JSON score is required");
+        }
         String activity = vocabulary("activityProgress", s.activityProgress(), "Completed", ACTIVITY_PROGRESS);
         String grading = vocabulary("gradingProgress", s.gradingProgress(), "FullyGraded", GRADING_PROGRESS);
         BigDecimal maximum = fixedMaximum != null ? fixedMaximum : resource.maxGrade;
@@ -184,7 +197,17 @@ public class ScoreService {
                     + " seconds of the tool's clock (lti.launch.clock-skew): send the time the score was given, "
                     + "or leave it out");
         }
+        return new Checked(given, maximum, comment, activity, grading, requested);
+    }
 
+    /** Stores a checked score for one user and link in the outbox (the caller's transaction). */
+    Score store(ScoreTarget target, PublishedResource resource, Checked c, String origin) {
+        BigDecimal given = c.given();
+        BigDecimal maximum = c.maximum();
+        String comment = c.comment();
+        String activity = c.activity();
+        String grading = c.grading();
+        Instant requested = c.requested();
         // AGS §3.4.1: platforms keep a score only if its timestamp is newer than the last one; concurrent
         // posts for one user and link take turns so each gets a strictly later millisecond
         locks.lockForTransaction("score:" + target.accountId() + ":" + target.resourceLinkRowId());
@@ -263,7 +286,7 @@ public class ScoreService {
                     + ": only failed or superseded scores are replayed");
         }
         ScoreSubmission again = new ScoreSubmission(failed.scoreGiven, failed.scoreMaximum, failed.comment,
-                failed.activityProgress, failed.gradingProgress, null, null, null, null, null, null);
+                failed.activityProgress, failed.gradingProgress, null, null, null, null, null, null, null);
         Score replayed = record(new ScoreTarget(failed.accountId, failed.resourceId, failed.resourceLinkId,
                 failed.platformIssuer, failed.platformSubject), again, "REPLAY", failed.scoreMaximum);
         replayed.nextAttemptAt = clock.instant();

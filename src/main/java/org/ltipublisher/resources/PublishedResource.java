@@ -50,6 +50,20 @@ public class PublishedResource {
 
     public boolean enabled = true;
 
+    /** The node above this one in its content tree; null for a root (content tree, issue 13). */
+    @Column(name = "parent_id")
+    public UUID parentId;
+
+    /** Order among its siblings, from 0. */
+    public int position;
+
+    /** A leaf's share of its ancestors' grades. */
+    public BigDecimal weight = BigDecimal.ONE;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "incomplete_grades")
+    public IncompleteGrades incompleteGrades = IncompleteGrades.SEND_PARTIAL;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

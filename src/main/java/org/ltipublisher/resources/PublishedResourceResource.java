@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -63,6 +64,23 @@ public class PublishedResourceResource {
     @Path("/{id}")
     public ResourceView update(@PathParam("id") UUID id, ResourceRequest request) {
         return resources.update(id, request, publicUrl.base(uriInfo));
+    }
+
+    @POST
+    @Path("/{id}/children")
+    @Operation(summary = "Publish a child of this resource (content tree: course → section → unit → activity or "
+            + "problem); position among its siblings, last when left out")
+    public RestResponse<ResourceView> createChild(@PathParam("id") UUID id, ResourceRequest request) {
+        ResourceView created = resources.createChild(id, request, publicUrl.base(uriInfo));
+        return RestResponse.ResponseBuilder.<ResourceView>created(URI.create("/api/v1/resources/" + created.id())).entity(created).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Unpublish a resource and its whole subtree")
+    public RestResponse<Void> delete(@PathParam("id") UUID id) {
+        resources.delete(id);
+        return RestResponse.noContent();
     }
 
     @POST

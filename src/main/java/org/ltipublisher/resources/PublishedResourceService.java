@@ -35,24 +35,43 @@ public class PublishedResourceService {
 
     private final PublishedResourceRepository resources;
     private final ContentCredentials credentials;
+    private final ContentTree tree;
     private final Clock clock;
     /** Launch lookups; entries are detached entities, read but never changed. */
     private final ShortLivedCache<UUID, PublishedResource> byId;
 
     public PublishedResourceService(PublishedResourceRepository resources, ContentCredentials credentials,
-            LtiConfig config, Clock clock) {
+            ContentTree tree, LtiConfig config, Clock clock) {
         this.resources = resources;
         this.credentials = credentials;
+        this.tree = tree;
         this.clock = clock;
         this.byId = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
     @Transactional
     public ResourceView create(ResourceRequest request, String baseUrl) {
+        return create(request, null, baseUrl);
+    }
+
+    /** Publishes a child of {@code parentId} (POST /resources/{id}/children): the request's parentId is ignored. */
+    @Transactional
+    public ResourceView createChild(UUID parentId, ResourceRequest request, String baseUrl) {
+        tree.lockTree();
+        require(parentId);
+        return create(request, parentId, baseUrl);
+    }
+
+    private ResourceView create(ResourceRequest request, UUID parentId, String baseUrl) {
+        tree.lockTree();
+        byId.clear();
         PublishedResource resource = new PublishedResource();
         resource.id = UUID.randomUUID();
         resource.createdAt = clock.instant();
         apply(resource, request);
+        UUID parent = parentId != null ? parentId
+                : request.parentId() == null || request.parentId().isBlank() ? null : tree.parentFrom(request.parentId());
+        tree.place(resource, parent, request.position(), true);
         resources.persist(resource);
         resources.flush(); // the content credential row references it
         return view(resource, baseUrl).withContentCredential(credentials.issue(resource.id));
@@ -66,10 +85,27 @@ public class PublishedResourceService {
 
     @Transactional
     public ResourceView update(UUID id, ResourceRequest request, String baseUrl) {
+        tree.lockTree();
         byId.clear();
         PublishedResource resource = require(id);
         apply(resource, request);
+        if (request.parentId() != null) {
+            tree.place(resource, request.parentId().isBlank() ? null : tree.parentFrom(request.parentId()),
+                    request.position(), false);
+        } else if (request.position() != null && resource.parentId != null) {
+            tree.place(resource, resource.parentId, request.position(), false);
+        }
         return view(resource, baseUrl);
+    }
+
+    /** Unpublishes a resource and everything under it; links into them show "unknown resource" afterwards. */
+    @Transactional
+    public void delete(UUID id) {
+        tree.lockTree();
+        byId.clear();
+        PublishedResource resource = require(id);
+        tree.remove(resource);
+        resources.delete(resource);
     }
 
     @Transactional
@@ -131,6 +167,14 @@ public class PublishedResourceService {
         if (request.enabled() != null) {
             resource.enabled = request.enabled();
         }
+        if (request.weight() != null) {
+            resource.weight = weight(request.weight());
+        }
+        if (request.incompleteGrades() != null) {
+            resource.incompleteGrades = IncompleteGrades.fromWire(request.incompleteGrades().trim()).orElseThrow(() ->
+                    Rejection.unprocessable("invalid_incomplete_grades", "incompleteGrades must be send-partial or "
+                            + "only-when-complete"));
+        }
         resource.updatedAt = clock.instant();
     }
 
@@ -169,6 +213,15 @@ public class PublishedResourceService {
         return value;
     }
 
+    private static BigDecimal weight(BigDecimal value) {
+        if (value.signum() < 0 || value.precision() - value.scale() > 7 || value.compareTo(MAX_GRADE_LIMIT) > 0
+                || value.scale() > 4) {
+            throw Rejection.unprocessable("invalid_weight", "weight must be from 0 to " + MAX_GRADE_LIMIT
+                    + " with at most 4 decimal places");
+        }
+        return value;
+    }
+
     private static String contentUrl(String value) {
         if (value == null || value.isBlank()) {
             return null;
@@ -190,10 +243,11 @@ public class PublishedResourceService {
                 .orElseThrow(() -> Rejection.notFound("unknown_resource", "no published resource with id " + id));
     }
 
-    private static ResourceView view(PublishedResource r, String baseUrl) {
+    private ResourceView view(PublishedResource r, String baseUrl) {
         return new ResourceView(r.id, r.title, r.kind.name().toLowerCase(Locale.ROOT), r.contentUrl, r.maxGrade,
                 r.gradeSync, r.memberSync, r.studentProvisioning.wireName(), r.teacherProvisioning.wireName(), r.enabled,
                 baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt,
-                null);
+                null, new ResourceDtos.TreePlace(r.parentId, r.position, r.weight, r.incompleteGrades.wireName(),
+                        tree.children(r.id)));
     }
 }

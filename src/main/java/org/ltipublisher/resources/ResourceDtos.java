@@ -11,21 +11,33 @@ public final class ResourceDtos {
     private ResourceDtos() {
     }
 
-    /** Create or update; provisioning values: auto, prompt, existing-only, anonymous. */
+    /**
+     * Create or update; provisioning values: auto, prompt, existing-only, anonymous. Content tree (issue 13):
+     * {@code parentId} places the resource under another ({@code ""} on update makes it a root again; left out,
+     * it stays where it is), {@code position} among its siblings (from 0; left out: last), {@code weight} a leaf's
+     * share of its ancestors' grades (default 1), {@code incompleteGrades} send-partial or only-when-complete.
+     */
     public record ResourceRequest(String title, String kind, String contentUrl, BigDecimal maxGrade, Boolean gradeSync,
-            Boolean memberSync, String studentProvisioning, String teacherProvisioning, Boolean enabled) {
+            Boolean memberSync, String studentProvisioning, String teacherProvisioning, Boolean enabled,
+            String parentId, Integer position, BigDecimal weight, String incompleteGrades) {
     }
 
     public record ResourceView(UUID id, String title, String kind, String contentUrl, BigDecimal maxGrade,
             boolean gradeSync, boolean memberSync, String studentProvisioning, String teacherProvisioning,
             boolean enabled, String launchUrl, String customProperties, Map<String, String> custom,
-            Instant createdAt, Instant updatedAt, ContentCredentialView contentCredential) {
+            Instant createdAt, Instant updatedAt, ContentCredentialView contentCredential, TreePlace tree) {
 
         /** The same view carrying the content credential just issued (its secret is shown only here). */
         ResourceView withContentCredential(ContentCredentialView credential) {
             return new ResourceView(id, title, kind, contentUrl, maxGrade, gradeSync, memberSync, studentProvisioning,
-                    teacherProvisioning, enabled, launchUrl, customProperties, custom, createdAt, updatedAt, credential);
+                    teacherProvisioning, enabled, launchUrl, customProperties, custom, createdAt, updatedAt, credential,
+                    tree);
         }
+    }
+
+    /** A resource's place in its content tree: parent (null for a root), position, weight, children in order. */
+    public record TreePlace(UUID parentId, int position, BigDecimal weight, String incompleteGrades,
+            java.util.List<UUID> children) {
     }
 
     /**

@@ -220,6 +220,54 @@ class DeepLinkingTest extends WithPostgres {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aContentTreeIsShownIndentedAndEachLevelIsLinkedWithALineItemAndLaunched() throws Exception {
+        Registered reg = AdminApi.register(platform, "dl-" + UUID.randomUUID(), "dep-dl");
+        Published course = AdminApi.publish(Map.of("title", "DL Tree " + UUID.randomUUID(), "kind", "course",
+                "maxGrade", 100, "studentProvisioning", "auto", "teacherProvisioning", "auto"));
+        String unit = AdminApi.admin().body(Map.of("title", "Tree unit", "kind", "unit", "maxGrade", 10))
+                .post("/api/v1/resources/" + course.id() + "/children").then().statusCode(201).extract().path("id");
+        String problem = AdminApi.admin().body(Map.of("title", "Tree problem", "kind", "problem", "maxGrade", 1))
+                .post("/api/v1/resources/" + unit + "/children").then().statusCode(201).extract().path("id");
+        LtiBrowser browser = new LtiBrowser();
+
+        Response selection = reachSelection(browser, reg, base(course), teacher(),
+                settings(true, true, List.of("ltiResourceLink")));
+        String html = selection.asString();
+        int c = html.indexOf("data-depth=\"0\" style=\"padding-left: 0.5em\"><label for=\"r-" + course.id());
+        int u = html.indexOf("data-depth=\"1\" style=\"padding-left: 1.5em\"><label for=\"r-" + unit);
+        int p = html.indexOf("data-depth=\"2\" style=\"padding-left: 2.5em\"><label for=\"r-" + problem);
+        assertTrue(c > 0 && u > c && p > u, "the tree, in order and indented: " + html);
+        for (String id : List.of(course.id().toString(), unit, problem)) {
+            selection.then().body(containsString("name=\"gradebook\" value=\"" + id + "\""));
+        }
+
+        Response answer = browser.formRequest().formParam("selection", fields(html).get("selection"))
+                .formParam("action", "add")
+                .formParam("resource", course.id().toString()).formParam("resource", unit).formParam("resource", problem)
+                .formParam("gradebook", course.id().toString()).formParam("gradebook", unit).formParam("gradebook", problem)
+                .post("/lti/deep-linking/response");
+        assertEquals(200, answer.statusCode(), answer.asString());
+        List<Map<String, Object>> items = (List<Map<String, Object>>) verifyWithToolJwks(fields(answer.asString())
+                .get("JWT")).getClaimValue(DL + "content_items");
+        assertEquals(3, items.size());
+        List<Double> maxima = List.of(100.0, 10.0, 1.0);
+        String student = "student-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            Map<String, Object> lineItem = (Map<String, Object>) items.get(i).get("lineItem");
+            assertEquals(maxima.get(i), ((Number) lineItem.get("scoreMaximum")).doubleValue());
+            String url = (String) items.get(i).get("url");
+            Response launch = new LtiBrowser().launch(platform, reg, url,
+                    LaunchSpec.resourceLink(reg.issuer(), reg.clientId(), reg.deploymentId(), url, student)
+                            .lti("resource_link", Map.of("id", "tree-link-" + UUID.randomUUID()))
+                            .lti("custom", items.get(i).get("custom")));
+            assertEquals(303, launch.statusCode(), launch.asString());
+            assertTrue(launch.header("Location").contains("/activity/" + lineItem.get("resourceId")),
+                    launch.header("Location"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void withoutLineItemsSingleChoiceAndNoGradebook() throws Exception {
         Registered reg = AdminApi.register(platform, "dl-" + UUID.randomUUID(), "dep-dl");
         Published problem = AdminApi.publish("DL Problem " + UUID.randomUUID(), "auto", "auto");
