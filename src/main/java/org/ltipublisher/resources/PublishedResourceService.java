@@ -131,6 +131,7 @@ public class PublishedResourceService {
         if (request.enabled() != null) {
             resource.enabled = request.enabled();
         }
+        EnrolmentSettings.apply(resource, request);
         resource.updatedAt = clock.instant();
     }
 
@@ -194,6 +195,9 @@ public class PublishedResourceService {
         return new ResourceView(r.id, r.title, r.kind.name().toLowerCase(Locale.ROOT), r.contentUrl, r.maxGrade,
                 r.gradeSync, r.memberSync, r.studentProvisioning.wireName(), r.teacherProvisioning.wireName(), r.enabled,
                 baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt,
-                null);
+                null, r.enrolStartsAt, r.enrolEndsAt,
+                r.enrolPeriodSeconds == null ? null : java.time.Duration.ofSeconds(r.enrolPeriodSeconds).toString(),
+                r.maxEnrolled, r.memberSyncMode.wireName(), r.defaultLanguage, r.defaultTimezone,
+                r.defaultInstitution);
     }
 }
