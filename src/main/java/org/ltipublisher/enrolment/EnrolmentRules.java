@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,7 +32,7 @@ import org.ltipublisher.web.Rejection;
 @ApplicationScoped
 public class EnrolmentRules {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
     private final EnrolmentRuleStore store;
     private final Clock clock;
@@ -95,8 +94,8 @@ public class EnrolmentRules {
 
     /** In the resource's default time zone when it has one, else UTC. */
     private static String format(Instant when, PublishedResource resource) {
-        ZoneId zone = resource.defaultTimezone == null ? ZoneOffset.UTC : ZoneId.of(resource.defaultTimezone);
-        return WHEN.format(when.atZone(zone));
+        ZoneId zone = ZoneId.of(resource.defaultTimezone == null ? "UTC" : resource.defaultTimezone);
+        return WHEN.format(when.atZone(zone)) + " " + zone.getId();
     }
 
     private static String describe(Duration period) {
