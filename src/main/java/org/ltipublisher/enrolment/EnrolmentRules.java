@@ -55,10 +55,15 @@ public class EnrolmentRules {
         if (roleClass != RoleClass.LEARNER || !resource.hasEnrolmentRules()) {
             return Optional.empty();
         }
-        // the lock is taken before reading the standing, so a concurrent launch of the same learner sees ours
-        int max = resource.maxEnrolled > 0 ? store.lockSeats(resource.id) : 0;
         Instant now = clock.instant();
         Standing standing = store.standing(accountId, resource.id);
+        int max = 0;
+        if (resource.maxEnrolled > 0 && !standing.active()) {
+            // a new learner counts and takes a seat under the resource row's lock (enrolled learners, who take
+            // no new seat, do not queue for it); read again under the lock: a twin launch may have enrolled them
+            max = store.lockSeats(resource.id);
+            standing = store.standing(accountId, resource.id);
+        }
         if (resource.enrolPeriodSeconds != null && standing.firstEnrolledAt() != null) {
             Instant ended = standing.firstEnrolledAt().plusSeconds(resource.enrolPeriodSeconds);
             if (now.isAfter(ended)) {
