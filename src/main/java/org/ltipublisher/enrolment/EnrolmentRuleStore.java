@@ -6,15 +6,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /** The reads the enrolment rules decide on; the seat lock is the resource's row. */
 @ApplicationScoped
 public class EnrolmentRuleStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public EnrolmentRuleStore(Sql sql) {
+    public EnrolmentRuleStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

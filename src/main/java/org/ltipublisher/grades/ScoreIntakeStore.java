@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The SQL of score intake that is not an entity edit: who a platform user is, which resource link a
@@ -21,9 +21,9 @@ public class ScoreIntakeStore {
     public record LinkRow(UUID linkRowId, UUID resourceId) {
     }
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public ScoreIntakeStore(Sql sql) {
+    public ScoreIntakeStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -20,9 +20,9 @@ public class EnrolmentStore {
             String roles, String status, String source, Instant updatedAt) {
     }
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public EnrolmentStore(Sql sql) {
+    public EnrolmentStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

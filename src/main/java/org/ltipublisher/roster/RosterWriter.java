@@ -12,7 +12,7 @@ import jakarta.transaction.Transactional;
 import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.ProvisioningMode;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.enrolment.EnrolmentRules;
 import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.lti.RoleClass;
@@ -32,11 +32,11 @@ public class RosterWriter {
     }
 
     private final AccountService accounts;
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
     private final EnrolmentRules rules;
 
-    public RosterWriter(AccountService accounts, Sql sql, Clock clock, EnrolmentRules rules) {
+    public RosterWriter(AccountService accounts, JdbcTemplate sql, Clock clock, EnrolmentRules rules) {
         this.rules = rules;
         this.accounts = accounts;
         this.sql = sql;
