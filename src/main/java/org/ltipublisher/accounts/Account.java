@@ -39,6 +39,14 @@ public class Account {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** BCP 47 language tag, from the resource's defaults when a launch created the account. */
+    public String language;
+
+    /** Time zone id ({@link java.time.ZoneId}), from the resource's defaults when a launch created the account. */
+    public String timezone;
+
+    public String institution;
+
     public String displayName() {
         return displayName(username, givenName, familyName, fullName);
     }

@@ -12,10 +12,11 @@ public final class AccountDtos {
     }
 
     public record AccountView(UUID id, String username, String email, String givenName, String familyName,
-            boolean anonymous, boolean canSignIn, Instant createdAt) {
+            boolean anonymous, boolean canSignIn, Instant createdAt, String language, String timezone,
+            String institution) {
         static AccountView of(Account a) {
             return new AccountView(a.id, a.username, a.email, a.givenName, a.familyName, a.anonymous,
-                    a.passwordHash != null, a.createdAt);
+                    a.passwordHash != null, a.createdAt, a.language, a.timezone, a.institution);
         }
     }
 }

@@ -148,6 +148,15 @@ public class AccountService {
      * take turns on an advisory lock, so the second one finds the first one's link.
      */
     public AccountSummary createAndLink(PlatformIdentity identity, boolean anonymous) {
+        return createAndLink(identity, anonymous, AccountDefaults.NONE);
+    }
+
+    /**
+     * As {@link #createAndLink(PlatformIdentity, boolean)}, the new account starting with the resource's user
+     * default values (language, time zone, institution; Moodle's "User default values"). An account linked
+     * already keeps its own.
+     */
+    public AccountSummary createAndLink(PlatformIdentity identity, boolean anonymous, AccountDefaults defaults) {
         locks.lockForTransaction("platform-user:" + identity.issuer() + "\n" + identity.subject());
         Optional<AccountSummary> existing = findLinked(identity);
         if (existing.isPresent()) {
@@ -157,13 +166,15 @@ public class AccountService {
         UUID id = UUID.randomUUID();
         String username = (anonymous ? "anon-" : "lti-") + randomName(12);
         AccountSummary created = sql.queryOne("""
-                insert into account (id, username, email, given_name, family_name, full_name, anonymous, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)
+                insert into account (id, username, email, given_name, family_name, full_name, anonymous, created_at,
+                    language, timezone, institution)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 returning id, username, email, given_name, family_name, full_name, anonymous
                 """, AccountService::summary, id, username,
                 anonymous ? username + "@" + config.accounts().anonymousEmailDomain() : identity.email(),
                 anonymous ? null : identity.givenName(), anonymous ? null : identity.familyName(),
-                anonymous ? null : identity.fullName(), anonymous, clock.instant()).orElseThrow();
+                anonymous ? null : identity.fullName(), anonymous, clock.instant(), defaults.language(),
+                defaults.timezone(), defaults.institution()).orElseThrow();
         insertLink(identity, id, true);
         return created;
     }

@@ -103,7 +103,8 @@ public class AccountChoices {
         PublishedResource resource = pending.continues() ? null : resources.find(pending.resourceId())
                 .filter(r -> r.enabled)
                 .orElseThrow(() -> Rejection.forbidden("resource_disabled", "this resource is no longer available"));
-        AccountSummary account = chosen == null ? accounts.createAndLink(pending.user(), false)
+        AccountSummary account = chosen == null ? accounts.createAndLink(pending.user(), false,
+                Admission.accountDefaults(resource))
                 : accounts.link(pending.user(), chosen.id());
         NewCookie sessionCookie = "signin".equals(action) ? session.open(account.id()) : null;
         if (pending.continues()) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.NewCookie;
 
 import org.jboss.logging.Logger;
+import org.ltipublisher.accounts.AccountDefaults;
 import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.PlatformIdentity;
@@ -15,6 +16,7 @@ import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.admission.AdmissionStore.PlacementIds;
 import org.ltipublisher.admission.AdmissionStore.ReturningUser;
+import org.ltipublisher.enrolment.EnrolmentRules;
 import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.resources.LaunchPlacement;
 import org.ltipublisher.resources.PublishedResource;
@@ -23,7 +25,7 @@ import org.ltipublisher.web.Rejection;
 /**
  * What every launch does once its protocol has vouched for it (LTI 1.3 and LTI 1.1 alike): find the
  * platform user's account, or link or create one as the provisioning says, or ask the user to choose one;
- * record where the launch happened; enrol; hand off to the content (or to the message's continuation).
+ * record where the launch happened; apply the resource's enrolment rules; enrol; hand off to the content (or to the message's continuation).
  * Runs inside the launch's transaction: a rejection rolls back everything the launch wrote, nonce included.
  */
 @ApplicationScoped
@@ -37,9 +39,11 @@ public class Admission {
     private final AdmissionStore store;
     private final HandOffService handOffs;
     private final Instance<AccountChoiceContinuation> continuations;
+    private final EnrolmentRules rules;
 
     public Admission(AccountService accounts, ToolSession session, PendingLaunchCodec pendings, AdmissionStore store,
-            HandOffService handOffs, Instance<AccountChoiceContinuation> continuations) {
+            HandOffService handOffs, Instance<AccountChoiceContinuation> continuations, EnrolmentRules rules) {
+        this.rules = rules;
         this.accounts = accounts;
         this.session = session;
         this.pendings = pendings;
@@ -53,7 +57,9 @@ public class Admission {
     }
 
     public Admitted admit(AdmissionRequest r) {
-        if (r.placement() instanceof LaunchPlacement placement) {
+        // a resource with enrolment rules takes the general path, which checks them before enrolling
+        if (r.placement() instanceof LaunchPlacement placement
+                && (r.resource() == null || !r.resource().hasEnrolmentRules())) {
             // the common case, a linked platform user, is one statement: one round trip instead of five
             Optional<ReturningUser> returning = store.recordReturningUser(r.user(), placement, r.roleClass(),
                     r.joinedRoles());
@@ -72,7 +78,7 @@ public class Admission {
         }
         if (linked.isEmpty() && provisioning.createsAccounts()) {
             linked = Optional.of(accounts.createAndLink(r.user(),
-                    provisioning.mode() == ProvisioningMode.ANONYMOUS));
+                    provisioning.mode() == ProvisioningMode.ANONYMOUS, accountDefaults(r.resource())));
         }
         PlacementIds ids = r.placement() == null ? null : store.record(r.placement());
         if (linked.isPresent()) {
@@ -125,6 +131,8 @@ public class Admission {
     /** Enrols the account and hands it off to the content. */
     LaunchOutcome.Redirect enter(AccountSummary account, PublishedResource resource, PlacementIds ids,
             RoleClass roleClass, List<String> roles, PlatformIdentity user, String baseUrl, NewCookie sessionCookie) {
+        // a refusal rolls back the launch's transaction: account, link, placement and nonce included
+        rules.admit(account.id(), resource, roleClass);
         store.enrol(account.id(), resource.id, ids.contextRowId(), roleClass, String.join(" ", roles));
         return handOff(account, resource, ids, roleClass, roles, user, baseUrl, sessionCookie);
     }
@@ -146,6 +154,11 @@ public class Admission {
                 : joinNames(pending.user().givenName(), pending.user().familyName());
         return new LaunchOutcome.ChooseAccount(pendings.sign(pending), pending.mode() == ProvisioningMode.EXISTING_ONLY,
                 name, pending.user().email(), signedInAs, error, username, pending.continues(), bindingCookie);
+    }
+
+    /** What an account created for a launch into this resource starts with (none outside a resource). */
+    static AccountDefaults accountDefaults(PublishedResource resource) {
+        return resource == null ? AccountDefaults.NONE : resource.accountDefaults();
     }
 
     private static String joinNames(String given, String family) {

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The SQL of aggregated grades: learners' leaf scores, the links a learner reached a node through, the
@@ -43,9 +43,9 @@ public class AggregateStore {
             BigDecimal scoreGiven) {
     }
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public AggregateStore(Sql sql) {
+    public AggregateStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

@@ -5,15 +5,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /** Walks of the content tree that need recursive SQL (read only; edits go through {@link ContentTree}). */
 @ApplicationScoped
 public class ContentTreeStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public ContentTreeStore(Sql sql) {
+    public ContentTreeStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

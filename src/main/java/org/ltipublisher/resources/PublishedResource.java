@@ -13,6 +13,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.ltipublisher.accounts.AccountDefaults;
 import org.ltipublisher.accounts.ProvisioningMode;
 
 /** Content published as an LTI tool (Moodle's "Published as LTI tools" entry). */
@@ -69,6 +70,46 @@ public class PublishedResource {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    // --- enrolment rules (Moodle's per-tool enrolment settings); see EnrolmentRules ---
+
+    /** No new learner enrolment before this instant (Moodle "Enrolment starts"); null: no start. */
+    @Column(name = "enrol_starts_at")
+    public Instant enrolStartsAt;
+
+    /** No new learner enrolment after this instant (Moodle "Enrolment ends"); null: no end. */
+    @Column(name = "enrol_ends_at")
+    public Instant enrolEndsAt;
+
+    /** A learner's enrolment lasts this long from their first enrolment (Moodle "Enrolment period"); null: forever. */
+    @Column(name = "enrol_period_seconds")
+    public Long enrolPeriodSeconds;
+
+    /** Most learners actively enrolled at once (Moodle "Maximum enrolled users"); 0: unlimited. */
+    @Column(name = "max_enrolled")
+    public int maxEnrolled;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "member_sync_mode")
+    public MemberSyncMode memberSyncMode = MemberSyncMode.ENROL_AND_UNENROL;
+
+    @Column(name = "default_language")
+    public String defaultLanguage;
+
+    @Column(name = "default_timezone")
+    public String defaultTimezone;
+
+    @Column(name = "default_institution")
+    public String defaultInstitution;
+
+    /** Whether any enrolment rule restricts learners (launches without rules skip the checks entirely). */
+    public boolean hasEnrolmentRules() {
+        return enrolStartsAt != null || enrolEndsAt != null || enrolPeriodSeconds != null || maxEnrolled > 0;
+    }
+
+    public AccountDefaults accountDefaults() {
+        return new AccountDefaults(defaultLanguage, defaultTimezone, defaultInstitution);
+    }
 
     public ProvisioningMode provisioningFor(RoleClass role) {
         return role == RoleClass.INSTRUCTOR ? teacherProvisioning : studentProvisioning;

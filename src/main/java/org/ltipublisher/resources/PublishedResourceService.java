@@ -175,6 +175,7 @@ public class PublishedResourceService {
                     Rejection.unprocessable("invalid_incomplete_grades", "incompleteGrades must be send-partial or "
                             + "only-when-complete"));
         }
+        EnrolmentSettings.apply(resource, request);
         resource.updatedAt = clock.instant();
     }
 
@@ -248,6 +249,9 @@ public class PublishedResourceService {
                 r.gradeSync, r.memberSync, r.studentProvisioning.wireName(), r.teacherProvisioning.wireName(), r.enabled,
                 baseUrl + launchPath(r.id), "id=" + r.id, Map.of("id", r.id.toString()), r.createdAt, r.updatedAt,
                 null, new ResourceDtos.TreePlace(r.parentId, r.position, r.weight, r.incompleteGrades.wireName(),
-                        tree.children(r.id)));
+                        tree.children(r.id)), r.enrolStartsAt, r.enrolEndsAt,
+                r.enrolPeriodSeconds == null ? null : java.time.Duration.ofSeconds(r.enrolPeriodSeconds).toString(),
+                r.maxEnrolled, r.memberSyncMode.wireName(), r.defaultLanguage, r.defaultTimezone,
+                r.defaultInstitution);
     }
 }

@@ -16,22 +16,31 @@ public final class ResourceDtos {
      * {@code parentId} places the resource under another ({@code ""} on update makes it a root again; left out,
      * it stays where it is), {@code position} among its siblings (from 0; left out: last), {@code weight} a leaf's
      * share of its ancestors' grades (default 1), {@code incompleteGrades} send-partial or only-when-complete.
+     * Enrolment rules: {@code enrolmentStartsAt}/{@code enrolmentEndsAt} ISO-8601 instants, {@code enrolmentPeriod}
+     * an ISO-8601 duration ("P30D"), {@code maxEnrolled} 0 = unlimited, {@code memberSyncMode} enrol-and-unenrol,
+     * enrol-new or unenrol-missing; account defaults: a BCP 47 language tag, a time zone id ("Europe/Paris"), an
+     * institution.
      */
     public record ResourceRequest(String title, String kind, String contentUrl, BigDecimal maxGrade, Boolean gradeSync,
             Boolean memberSync, String studentProvisioning, String teacherProvisioning, Boolean enabled,
-            String parentId, Integer position, BigDecimal weight, String incompleteGrades) {
+            String parentId, Integer position, BigDecimal weight, String incompleteGrades,
+            String enrolmentStartsAt, String enrolmentEndsAt, String enrolmentPeriod, Integer maxEnrolled,
+            String memberSyncMode, String defaultLanguage, String defaultTimezone, String defaultInstitution) {
     }
 
     public record ResourceView(UUID id, String title, String kind, String contentUrl, BigDecimal maxGrade,
             boolean gradeSync, boolean memberSync, String studentProvisioning, String teacherProvisioning,
             boolean enabled, String launchUrl, String customProperties, Map<String, String> custom,
-            Instant createdAt, Instant updatedAt, ContentCredentialView contentCredential, TreePlace tree) {
+            Instant createdAt, Instant updatedAt, ContentCredentialView contentCredential, TreePlace tree,
+            Instant enrolmentStartsAt, Instant enrolmentEndsAt, String enrolmentPeriod, int maxEnrolled,
+            String memberSyncMode, String defaultLanguage, String defaultTimezone, String defaultInstitution) {
 
         /** The same view carrying the content credential just issued (its secret is shown only here). */
         ResourceView withContentCredential(ContentCredentialView credential) {
             return new ResourceView(id, title, kind, contentUrl, maxGrade, gradeSync, memberSync, studentProvisioning,
                     teacherProvisioning, enabled, launchUrl, customProperties, custom, createdAt, updatedAt, credential,
-                    tree);
+                    tree, enrolmentStartsAt, enrolmentEndsAt, enrolmentPeriod, maxEnrolled, memberSyncMode,
+                    defaultLanguage, defaultTimezone, defaultInstitution);
         }
     }
 

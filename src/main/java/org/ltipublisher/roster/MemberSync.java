@@ -197,7 +197,9 @@ public class MemberSync implements SyncWork {
             throw e;
         }
         // every page read: now, and only now, removals are applied
-        if (differences) {
+        if (!resource.memberSyncMode.unenrols()) {
+            writer.discardRemovals(scope); // "enrol new": nobody is unenrolled by sync
+        } else if (differences) {
             tally.removed = writer.unenrolRemoved(scope);
         } else if (tally.active == 0 && writer.activeEnrolments(scope) > 0) {
             throw new IncompleteRoster("the platform listed no active member at all; unenrolling the whole "

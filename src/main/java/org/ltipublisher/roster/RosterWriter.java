@@ -1,6 +1,7 @@
 package org.ltipublisher.roster;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,13 +13,15 @@ import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.db.JdbcTemplate;
+import org.ltipublisher.enrolment.EnrolmentRules;
 import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.lti.RoleClass;
 
 /**
  * Writes what one NRPS page says, in one transaction per page: accounts per the resource's
  * provisioning mode (only auto and anonymous create; prompt and existing-only need a user who linked
- * at launch), enrolments marked with the run that saw them, names and e-mails refreshed. Removals are
+ * at launch), enrolments marked with the run that saw them, names and e-mails refreshed; the resource's
+ * member sync mode and enrolment rules decide who may be added (see {@code EnrolmentRules}). Removals are
  * only noted here; {@link #unenrolAbsent} and {@link #unenrolRemoved} apply them after the last page.
  */
 @ApplicationScoped
@@ -31,8 +34,10 @@ public class RosterWriter {
     private final AccountService accounts;
     private final JdbcTemplate sql;
     private final Clock clock;
+    private final EnrolmentRules rules;
 
-    public RosterWriter(AccountService accounts, JdbcTemplate sql, Clock clock) {
+    public RosterWriter(AccountService accounts, JdbcTemplate sql, Clock clock, EnrolmentRules rules) {
+        this.rules = rules;
         this.accounts = accounts;
         this.sql = sql;
         this.clock = clock;
@@ -44,6 +49,10 @@ public class RosterWriter {
         int added = 0;
         int skipped = 0;
         int gone = 0;
+        boolean enrols = scope.resource().memberSyncMode.enrols();
+        List<Seen> seen = new ArrayList<>();
+        // first every account (platform user locks), then the enrolments (which may take the resource's seat
+        // lock): a launch takes its platform user's lock before the seat lock, so the two never wait in a cycle
         for (NrpsMember member : members) {
             if (!member.active()) {
                 gone++;
@@ -61,12 +70,31 @@ public class RosterWriter {
             Optional<AccountSummary> account = accounts.findLinked(member.identity(scope.issuer()));
             if (account.isEmpty()) {
                 ProvisioningMode mode = scope.resource().provisioningFor(roleClass);
-                if (mode != ProvisioningMode.AUTO && mode != ProvisioningMode.ANONYMOUS) {
-                    skipped++; // the user chooses or proves an account at their first launch
+                if (!enrols || (mode != ProvisioningMode.AUTO && mode != ProvisioningMode.ANONYMOUS)) {
+                    // the user chooses or proves an account at their first launch; "unenrol missing" adds nobody
+                    skipped++;
                     continue;
                 }
                 account = Optional.of(accounts.createAndLink(member.identity(scope.issuer()),
-                        mode == ProvisioningMode.ANONYMOUS));
+                        mode == ProvisioningMode.ANONYMOUS, scope.resource().accountDefaults()));
+            }
+            seen.add(new Seen(member, account.get().id(), roleClass));
+        }
+        for (Seen s : seen) {
+            if (!enrols) {
+                // "unenrol missing": an active enrolment is only marked as seen, so the end of the read keeps it
+                sql.update("""
+                        update enrolment set sync_run_id = ?, platform_subject = ?
+                        where account_id = ? and resource_id = ? and context_id is not distinct from ?
+                          and status = 'ACTIVE'
+                        """, scope.runId(), s.member().userId(), s.accountId(), scope.resource().id,
+                        scope.contextRowId());
+                continue;
+            }
+            if (rules.refusal(s.accountId(), scope.resource(), s.roleClass()).isPresent()) {
+                // outside the enrolment window, or the maximum is reached: as a launch would be refused
+                skipped++;
+                continue;
             }
             boolean inserted = sql.queryOne("""
                     insert into enrolment (id, account_id, resource_id, context_id, role_class, roles, status,
@@ -78,14 +106,18 @@ public class RosterWriter {
                         updated_at = case when enrolment.status <> 'ACTIVE' or enrolment.roles <> excluded.roles
                                           then excluded.updated_at else enrolment.updated_at end
                     returning (xmax = 0) as inserted
-                    """, row -> row.getBoolean("inserted"), UUID.randomUUID(), account.get().id(), scope.resource().id,
-                    scope.contextRowId(), roleClass.name(), String.join(" ", member.roles()), clock.instant(),
-                    clock.instant(), member.userId(), scope.runId()).orElse(false);
+                    """, row -> row.getBoolean("inserted"), UUID.randomUUID(), s.accountId(), scope.resource().id,
+                    scope.contextRowId(), s.roleClass().name(), String.join(" ", s.member().roles()), clock.instant(),
+                    clock.instant(), s.member().userId(), scope.runId()).orElse(false);
             if (inserted) {
                 added++;
             }
         }
         return new PageCounts(active, added, skipped, gone);
+    }
+
+    /** An active member with the account it has. */
+    private record Seen(NrpsMember member, UUID accountId, RoleClass roleClass) {
     }
 
     /** After a complete full read: everyone of this resource and context the run did not see active. */
