@@ -1,6 +1,7 @@
 package org.ltipublisher.instructor;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -64,9 +65,7 @@ public class InstructorResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public TemplateInstance sendGrades(@PathParam("resourceId") UUID resourceId,
             @RestForm(HandOffService.TOKEN_PARAM) String token, @RestForm(BrowserForms.FIELD) String csrfToken) {
-        browserForms.verify(headers, uriInfo, csrfToken);
-        HandOff launch = instructor.instructorLaunch(resourceId, token);
-        return Templates.view(instructor.view(launch, token, instructor.sendGradesNow(launch)));
+        return act(resourceId, token, csrfToken, instructor::sendGradesNow);
     }
 
     @POST
@@ -74,8 +73,13 @@ public class InstructorResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public TemplateInstance retryFailed(@PathParam("resourceId") UUID resourceId,
             @RestForm(HandOffService.TOKEN_PARAM) String token, @RestForm(BrowserForms.FIELD) String csrfToken) {
+        return act(resourceId, token, csrfToken, instructor::retryFailed);
+    }
+
+    /** The form's origin and CSRF token first, then the instructor's launch, then the action; the page again with its result. */
+    private TemplateInstance act(UUID resourceId, String token, String csrfToken, Function<HandOff, String> action) {
         browserForms.verify(headers, uriInfo, csrfToken);
         HandOff launch = instructor.instructorLaunch(resourceId, token);
-        return Templates.view(instructor.view(launch, token, instructor.retryFailed(launch)));
+        return Templates.view(instructor.view(launch, token, action.apply(launch)));
     }
 }
