@@ -192,6 +192,8 @@ class InstructorViewTest extends WithPostgres {
         assertEquals(401, none.statusCode(), none.asString());
         assertTrue(none.asString().contains("missing_launch_token"), none.asString());
         assertEquals(401, given().get(view(c, "not-a-token")).statusCode());
+        Response badPath = given().get("/instructor/not-a-resource?launch_token=x");
+        assertEquals(404, badPath.statusCode(), badPath.asString());
         Course other = course(false);
         String otherTeacher = token(launch(other, new LtiBrowser(), "teacher-" + UUID.randomUUID(), INSTRUCTOR));
         Response elsewhere = given().get(view(c, otherTeacher));
