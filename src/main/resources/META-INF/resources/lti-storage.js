@@ -1,5 +1,5 @@
 /*
- * LTI platform storage client (1EdTech "Client Side postMessage Storage", digest §13.3): asks the
+ * LTI platform storage client (1EdTech "LTI Client Side postMessages", lti.put_data / lti.get_data): asks the
  * platform window or frame named by lti_storage_target to keep a value for this tool, or to give it back.
  * Tries the current subjects (lti.put_data / lti.get_data) and then the legacy ones
  * (org.imsglobal.lti.*) that Brightspace components still use. Messages go only to the origin of the

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * Merging two accounts of one person (one made by their LTI 1.1 launches, one by their 1.3 launches) and
@@ -20,10 +20,10 @@ import org.ltipublisher.db.Sql;
 @ApplicationScoped
 public class AccountMergeStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
 
-    public AccountMergeStore(Sql sql, Clock clock) {
+    public AccountMergeStore(JdbcTemplate sql, Clock clock) {
         this.sql = sql;
         this.clock = clock;
     }

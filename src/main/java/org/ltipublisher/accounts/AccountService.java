@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.AdvisoryLocks;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -26,14 +26,14 @@ public class AccountService {
 
     private static final char[] NAME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final AdvisoryLocks locks;
     private final LtiConfig config;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile String dummyHash;
 
-    public AccountService(Sql sql, AdvisoryLocks locks, LtiConfig config, Clock clock) {
+    public AccountService(JdbcTemplate sql, AdvisoryLocks locks, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.locks = locks;
         this.config = config;

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.scheduler.Scheduled;
@@ -28,11 +28,11 @@ public class SignInThrottle {
     private static final Logger LOG = Logger.getLogger(SignInThrottle.class);
 
     private final AccountService accounts;
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final LtiConfig config;
     private final Clock clock;
 
-    public SignInThrottle(AccountService accounts, Sql sql, LtiConfig config, Clock clock) {
+    public SignInThrottle(AccountService accounts, JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.accounts = accounts;
         this.sql = sql;
         this.config = config;

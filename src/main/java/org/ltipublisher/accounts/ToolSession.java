@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.NewCookie;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 import io.quarkus.scheduler.Scheduled;
 
@@ -29,12 +29,12 @@ public class ToolSession {
 
     public static final String COOKIE = "lti_publisher_session";
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final LtiConfig config;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public ToolSession(Sql sql, LtiConfig config, Clock clock) {
+    public ToolSession(JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;

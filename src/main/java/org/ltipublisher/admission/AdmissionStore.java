@@ -12,7 +12,7 @@ import org.ltipublisher.accounts.Account;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.admission.NamedSql.Params;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.resources.ConsumerPlacement;
 import org.ltipublisher.resources.LaunchPlacement;
@@ -106,10 +106,10 @@ public class AdmissionStore {
             left join profile p on p.id = a.id
             """);
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
 
-    public AdmissionStore(Sql sql, Clock clock) {
+    public AdmissionStore(JdbcTemplate sql, Clock clock) {
         this.sql = sql;
         this.clock = clock;
     }

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.scheduler.Scheduled;
@@ -22,11 +22,11 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class NonceStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final LtiConfig config;
     private final Clock clock;
 
-    public NonceStore(Sql sql, LtiConfig config, Clock clock) {
+    public NonceStore(JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;

@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class AdvisoryLocks {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public AdvisoryLocks(Sql sql) {
+    public AdvisoryLocks(JdbcTemplate sql) {
         this.sql = sql;
     }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.sync.SyncKind;
 import org.ltipublisher.sync.SyncWork;
 
@@ -20,12 +20,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class GradeSync implements SyncWork {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final GradesConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
 
-    public GradeSync(Sql sql, GradesConfig config, MeterRegistry registry, Clock clock) {
+    public GradeSync(JdbcTemplate sql, GradesConfig config, MeterRegistry registry, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.registry = registry;

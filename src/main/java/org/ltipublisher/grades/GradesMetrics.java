@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.resources.ResourceKind;
 
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +17,7 @@ public class GradesMetrics {
 
     private final MeterRegistry registry;
 
-    public GradesMetrics(MeterRegistry registry, Sql sql) {
+    public GradesMetrics(MeterRegistry registry, JdbcTemplate sql) {
         this.registry = registry;
         Gauge.builder("lti.grades.outbox.depth", () -> sql.queryOne(
                 "select count(*) as pending from score where status = 'PENDING'", row -> row.getLong("pending")).orElse(0L))

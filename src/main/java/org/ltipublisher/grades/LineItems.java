@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.ltipublisher.db.AdvisoryLocks;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.platform.PlatformCallFailure;
 import org.ltipublisher.platform.PlatformHttp;
 import org.ltipublisher.platform.PlatformHttp.Answer;
@@ -32,12 +32,12 @@ public class LineItems {
     private static final int MAX_PAGES = 20;
 
     private final PlatformHttp http;
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final AdvisoryLocks locks;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public LineItems(PlatformHttp http, Sql sql, AdvisoryLocks locks, ObjectMapper json, Clock clock) {
+    public LineItems(PlatformHttp http, JdbcTemplate sql, AdvisoryLocks locks, ObjectMapper json, Clock clock) {
         this.http = http;
         this.sql = sql;
         this.locks = locks;

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.provenance.PlatformSource;
 import org.ltipublisher.provenance.PlatformSources;
 
@@ -25,10 +25,10 @@ public class ScoreIntakeStore {
     public record LinkRow(UUID linkRowId, UUID resourceId) {
     }
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final PlatformSources platforms;
 
-    public ScoreIntakeStore(Sql sql, PlatformSources platforms) {
+    public ScoreIntakeStore(JdbcTemplate sql, PlatformSources platforms) {
         this.sql = sql;
         this.platforms = platforms;
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.platform.PlatformTarget;
 
 /**
@@ -25,11 +25,11 @@ import org.ltipublisher.platform.PlatformTarget;
 @ApplicationScoped
 public class ScoreOutbox {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final GradesConfig config;
     private final Clock clock;
 
-    public ScoreOutbox(Sql sql, GradesConfig config, Clock clock) {
+    public ScoreOutbox(JdbcTemplate sql, GradesConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;

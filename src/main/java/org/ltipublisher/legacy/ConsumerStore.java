@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The one consumer write that is a conditional update rather than an admin edit: binding the instance
@@ -15,9 +15,9 @@ import org.ltipublisher.db.Sql;
 @ApplicationScoped
 public class ConsumerStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public ConsumerStore(Sql sql) {
+    public ConsumerStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

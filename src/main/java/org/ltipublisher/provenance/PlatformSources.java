@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The platform or consumer behind resource links and contexts (issue 12: the same learner enrolled through a
@@ -27,9 +27,9 @@ public class PlatformSources {
             where x.id = any(string_to_array(?, ',')::uuid[])
             """;
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public PlatformSources(Sql sql) {
+    public PlatformSources(JdbcTemplate sql) {
         this.sql = sql;
     }
 

@@ -9,7 +9,6 @@ import jakarta.persistence.PersistenceException;
 
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
-import org.ltipublisher.upgrade.Lti11UpgradeService;
 import org.ltipublisher.web.Rejection;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -30,12 +29,12 @@ public class DynamicRegistrationService {
     private final ClientRegistrar registrar;
     private final RegistrationRepository registrations;
     private final RegistrationService registrationService;
-    private final Lti11UpgradeService upgrades;
+    private final Lti11ToolUpdate upgrades;
     private final Clock clock;
 
     public DynamicRegistrationService(RegistrationUrls urls, PlatformConfigurationReader configurations,
             ClientRegistrar registrar, RegistrationRepository registrations, RegistrationService registrationService,
-            Lti11UpgradeService upgrades, Clock clock) {
+            Lti11ToolUpdate upgrades, Clock clock) {
         this.urls = urls;
         this.configurations = configurations;
         this.registrar = registrar;
@@ -58,10 +57,10 @@ public class DynamicRegistrationService {
         QuarkusTransaction.requiringNew().run(() -> registrations.findByIdOptional(pending.registrationId())
                 .ifPresent(registration -> requireOwnIssuer(registration, platform)));
         // a platform updating its LTI 1.1 tool proves it holds the consumer's secret before anything is registered
-        Optional<Lti11UpgradeService.Upgrade> upgrade = registrar.existingTool(platform, registrationToken)
+        Optional<Lti11ToolUpdate.Upgrade> upgrade = registrar.existingTool(platform, registrationToken)
                 .flatMap(existing -> upgrades.verify(existing, baseUrl, pending.registrationId()));
         ClientRegistrar.PlatformAnswer answer = registrar.register(platform, baseUrl, registrationToken,
-                upgrade.map(Lti11UpgradeService.Upgrade::targetLinkUri).orElse(null));
+                upgrade.map(Lti11ToolUpdate.Upgrade::targetLinkUri).orElse(null));
         return QuarkusTransaction.requiringNew().call(() -> store(token, platform, answer, upgrade));
     }
 
@@ -72,7 +71,7 @@ public class DynamicRegistrationService {
      * issued for a registration that already has a platform re-registers it, for that same issuer only.
      */
     private Completed store(String token, PlatformConfiguration platform, ClientRegistrar.PlatformAnswer answer,
-            Optional<Lti11UpgradeService.Upgrade> upgrade) {
+            Optional<Lti11ToolUpdate.Upgrade> upgrade) {
         RegistrationUrls.Pending pending = urls.lockUsable(token);
         Registration registration = registrations.findByIdOptional(pending.registrationId())
                 .orElseThrow(() -> Rejection.notFound("unknown_registration", "the registration was deleted meanwhile"));
@@ -115,7 +114,7 @@ public class DynamicRegistrationService {
                 reRegistration ? "re-registered" : "registered", platform.issuer(), answer.clientId(),
                 answer.deploymentId(), registration.name, registration.id);
         return new Completed(registration.name, registration.issuer, registration.clientId, answer.deploymentId(),
-                platform.productFamilyCode(), reRegistration, upgrade.map(Lti11UpgradeService.Upgrade::consumerName)
+                platform.productFamilyCode(), reRegistration, upgrade.map(Lti11ToolUpdate.Upgrade::consumerName)
                         .orElse(null));
     }
 

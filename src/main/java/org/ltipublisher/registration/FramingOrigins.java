@@ -14,7 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.ShortLivedCache;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
+import org.ltipublisher.web.FrameAncestors;
 
 /**
  * The origins of the platforms that may show the tool's pages in a frame (CSP {@code frame-ancestors}):
@@ -26,22 +27,22 @@ import org.ltipublisher.db.Sql;
  * registration changes on this replica clear it at once.
  */
 @ApplicationScoped
-public class FramingOrigins {
+public class FramingOrigins implements FrameAncestors {
 
     /** What a CSP host-source may look like; anything else from configuration is left out. */
     private static final Pattern HOST_SOURCE = Pattern.compile("https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final LtiConfig config;
     private final ShortLivedCache<Boolean, List<String>> cache;
 
-    public FramingOrigins(Sql sql, LtiConfig config, Clock clock) {
+    public FramingOrigins(JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.cache = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
-    /** Distinct CSP host-sources ({@code scheme://host[:port]}, or a vendor's {@code https://*.domain}), sorted. */
+    @Override
     public List<String> origins() {
         return cache.get(Boolean.TRUE, () -> Optional.of(load())).orElse(List.of());
     }

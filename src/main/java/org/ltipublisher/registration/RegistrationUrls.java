@@ -15,7 +15,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.LtiConfig;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
 /**
@@ -28,12 +28,12 @@ public class RegistrationUrls {
 
     public static final String PATH = ToolPaths.REGISTER + "/";
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final LtiConfig config;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public RegistrationUrls(Sql sql, LtiConfig config, Clock clock) {
+    public RegistrationUrls(JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The contexts and resource links of an LTI 1.1 consumer that upgraded to a 1.3 deployment. Moodle keeps
@@ -16,9 +16,9 @@ import org.ltipublisher.db.Sql;
 @ApplicationScoped
 public class ConsumerPlacementSharing {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public ConsumerPlacementSharing(Sql sql) {
+    public ConsumerPlacementSharing(JdbcTemplate sql) {
         this.sql = sql;
     }
 

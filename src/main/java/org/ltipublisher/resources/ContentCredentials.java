@@ -12,7 +12,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.resources.ResourceDtos.ContentCredentialView;
 import org.ltipublisher.web.Rejection;
 
@@ -28,11 +28,11 @@ public class ContentCredentials {
     static final String KEY_PREFIX = "lpc-";
     private static final String BASIC = "Basic ";
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public ContentCredentials(Sql sql, Clock clock) {
+    public ContentCredentials(JdbcTemplate sql, Clock clock) {
         this.sql = sql;
         this.clock = clock;
     }

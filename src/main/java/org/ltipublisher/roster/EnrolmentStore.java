@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.provenance.PlatformSource;
 import org.ltipublisher.provenance.PlatformSources;
 
@@ -44,10 +44,10 @@ public class EnrolmentStore {
             from enrolment e join account a on a.id = e.account_id left join lti_context c on c.id = e.context_id
             """;
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final PlatformSources sources;
 
-    public EnrolmentStore(Sql sql, PlatformSources sources) {
+    public EnrolmentStore(JdbcTemplate sql, PlatformSources sources) {
         this.sql = sql;
         this.sources = sources;
     }

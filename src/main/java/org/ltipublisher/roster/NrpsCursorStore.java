@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.platform.PlatformTarget;
 
 /**
@@ -21,9 +21,9 @@ public class NrpsCursorStore {
     public record Placement(UUID contextRowId, String membershipsUrl, String resourceLinkId, PlatformTarget platform) {
     }
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public NrpsCursorStore(Sql sql) {
+    public NrpsCursorStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

@@ -11,7 +11,7 @@ import jakarta.transaction.Transactional;
 import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.accounts.AccountSummary;
 import org.ltipublisher.accounts.ProvisioningMode;
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.lti.RoleClass;
 
@@ -29,10 +29,10 @@ public class RosterWriter {
     }
 
     private final AccountService accounts;
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
 
-    public RosterWriter(AccountService accounts, Sql sql, Clock clock) {
+    public RosterWriter(AccountService accounts, JdbcTemplate sql, Clock clock) {
         this.accounts = accounts;
         this.sql = sql;
         this.clock = clock;

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.sync.SyncWork.Claim;
 
 /**
@@ -21,11 +21,11 @@ import org.ltipublisher.sync.SyncWork.Claim;
 @ApplicationScoped
 public class SyncScheduleStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final SyncConfig config;
     private final Clock clock;
 
-    public SyncScheduleStore(Sql sql, SyncConfig config, Clock clock) {
+    public SyncScheduleStore(JdbcTemplate sql, SyncConfig config, Clock clock) {
         this.sql = sql;
         this.config = config;
         this.clock = clock;

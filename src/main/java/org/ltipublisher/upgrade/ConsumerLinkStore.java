@@ -10,15 +10,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /** Which LTI 1.1 consumer became which 1.3 registration (table lti_consumer_link, one row per consumer). */
 @ApplicationScoped
 public class ConsumerLinkStore {
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
 
-    public ConsumerLinkStore(Sql sql) {
+    public ConsumerLinkStore(JdbcTemplate sql) {
         this.sql = sql;
     }
 

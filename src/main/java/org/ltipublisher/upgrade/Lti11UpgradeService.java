@@ -25,6 +25,7 @@ import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.legacy.Lti11Identity;
 import org.ltipublisher.registration.Deployment;
 import org.ltipublisher.registration.ExistingTool;
+import org.ltipublisher.registration.Lti11ToolUpdate;
 import org.ltipublisher.lti.ToolPaths;
 import org.ltipublisher.registration.Registration;
 import org.ltipublisher.registration.RegistrationService;
@@ -46,7 +47,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * the accounts of their 1.1 launches, by the link's user-matching rule.
  */
 @ApplicationScoped
-public class Lti11UpgradeService {
+public class Lti11UpgradeService implements Lti11ToolUpdate {
 
     private static final Logger LOG = Logger.getLogger(Lti11UpgradeService.class);
 
@@ -74,10 +75,6 @@ public class Lti11UpgradeService {
 
     // --- dynamic registration "update" of an LTI 1.1 tool (Moodle) ---------------------------------------------
 
-    /** A verified upgrade: the consumer, and the target_link_uri to register (null: the tool's launch URL). */
-    public record Upgrade(UUID consumerId, String consumerName, String targetLinkUri) {
-    }
-
     /**
      * Checks the existing tool's {@code oauth_consumer} proof before anything is registered. Moodle adds it for
      * an LTI 1.1 tool type (registration_helper::add_previous_key_claim): sign = hex(SHA-256(key + secret +
@@ -86,6 +83,7 @@ public class Lti11UpgradeService {
      * working, whereas registering anyway would convert it and send its old activities, unlinked, to new
      * accounts (the very split this avoids), and a link must never rest on an unproven secret.
      */
+    @Override
     public Optional<Upgrade> verify(ExistingTool existing, String baseUrl, UUID registrationId) {
         ExistingTool.OAuthConsumer proof = existing.oauthConsumer();
         if (proof == null) {
@@ -143,7 +141,7 @@ public class Lti11UpgradeService {
         return ours ? oldTarget : null;
     }
 
-    /** In the registration's transaction, after its deployment is written. */
+    @Override
     public void linkRegistered(Upgrade upgrade, UUID registrationId, UUID deploymentRowId, String deploymentId) {
         ConsumerLink link = new ConsumerLink(upgrade.consumerId(), registrationId, deploymentRowId, deploymentId,
                 UserMatching.SAME_ID, "DYNAMIC_REGISTRATION", clock.instant());

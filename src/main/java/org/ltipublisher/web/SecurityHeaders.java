@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-import org.ltipublisher.registration.FramingOrigins;
 
 /**
  * Headers every answer of the tool carries ({@code X-Content-Type-Options: nosniff} is set for all routes,
@@ -30,9 +29,9 @@ public class SecurityHeaders {
 
     static final String LAUNCH_TOKEN = "launch_token";
 
-    private final FramingOrigins framingOrigins;
+    private final FrameAncestors framingOrigins;
 
-    public SecurityHeaders(FramingOrigins framingOrigins) {
+    public SecurityHeaders(FrameAncestors framingOrigins) {
         this.framingOrigins = framingOrigins;
     }
 

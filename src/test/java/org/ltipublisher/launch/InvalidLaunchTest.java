@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
- * The certification suite's "known bad payloads" (digest §14) and every other way a launch can be
+ * The 1EdTech LTI Advantage certification suite's "known bad payloads" and every other way a launch can be
  * wrong: each is refused with a 4xx, a stable reason code and a message naming the problem, and
  * stores nothing — no account, no enrolment, no context or link, no consumed nonce.
  */

@@ -33,7 +33,7 @@ import io.restassured.RestAssured;
 /**
  * A real browser (headless Chromium) with every cookie blocked launches the tool inside a simulated course
  * page on another site; the course page implements LTI platform storage (current and legacy subjects) and
- * the tool's login and launch pages store and read back the state through it (digest §13.3).
+ * the tool's login and launch pages store and read back the state through it (1EdTech LTI Client Side postMessages, lti.put_data / lti.get_data).
  */
 @QuarkusTest
 class PlatformStorageBrowserTest extends WithPostgres {

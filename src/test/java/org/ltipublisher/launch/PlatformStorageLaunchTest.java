@@ -31,7 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
- * Launches with third-party cookies blocked (digest §13): the pages' protocol checked over HTTP, the
+ * Launches with third-party cookies blocked (1EdTech LTI Client Side postMessages and OIDC Login with LTI Client Side postMessages): the pages' protocol checked over HTTP, the
  * browser's script part played by the test (the headless Chromium test runs the real script).
  */
 @QuarkusTest

@@ -11,7 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.ltipublisher.db.Sql;
+import org.ltipublisher.db.JdbcTemplate;
 
 /**
  * The Basic Outcomes targets remembered from LTI 1.1 launches, one per user and resource link; the
@@ -26,10 +26,10 @@ public class OutcomeTargets {
     /** How LTI 1.1 users are keyed as platform users: this prefix and the consumer's id are their issuer. */
     public static final String LTI11_ISSUER_PREFIX = "urn:lti-publisher:lti11-consumer:";
 
-    private final Sql sql;
+    private final JdbcTemplate sql;
     private final Clock clock;
 
-    public OutcomeTargets(Sql sql, Clock clock) {
+    public OutcomeTargets(JdbcTemplate sql, Clock clock) {
         this.sql = sql;
         this.clock = clock;
     }

@@ -16,16 +16,17 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Plain JDBC for the launch's hot path: upserts ({@code INSERT … ON CONFLICT … RETURNING}) that JPA
- * cannot express. Inside a transaction Agroal hands out the connection Hibernate uses, so both see the
+ * The JDBC template every {@code *Store} uses: one statement per call, positional parameters, rows mapped by
+ * column name, for the SQL JPA cannot express (upserts with {@code INSERT … ON CONFLICT … RETURNING}, CTEs,
+ * {@code FOR UPDATE SKIP LOCKED}). Inside a transaction Agroal hands out the connection Hibernate uses, so both see the
  * same uncommitted rows.
  */
 @ApplicationScoped
-public class Sql {
+public class JdbcTemplate {
 
     private final DataSource dataSource;
 
-    public Sql(DataSource dataSource) {
+    public JdbcTemplate(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -40,7 +41,7 @@ public class Sql {
                 PreparedStatement statement = prepare(connection, sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw new SqlFailure(sql, e);
+            throw new StatementFailure(sql, e);
         }
     }
 
@@ -51,7 +52,7 @@ public class Sql {
                 ResultSet rows = statement.executeQuery()) {
             return rows.next() ? Optional.ofNullable(mapper.map(rows)) : Optional.empty();
         } catch (SQLException e) {
-            throw new SqlFailure(sql, e);
+            throw new StatementFailure(sql, e);
         }
     }
 
@@ -66,7 +67,7 @@ public class Sql {
             }
             return result;
         } catch (SQLException e) {
-            throw new SqlFailure(sql, e);
+            throw new StatementFailure(sql, e);
         }
     }
 
@@ -86,8 +87,8 @@ public class Sql {
     }
 
     /** A failed statement; carries the SQLState so callers can tell a unique violation from other failures. */
-    public static final class SqlFailure extends RuntimeException {
-        public SqlFailure(String sql, SQLException cause) {
+    public static final class StatementFailure extends RuntimeException {
+        public StatementFailure(String sql, SQLException cause) {
             super("SQL failed (" + cause.getSQLState() + "): " + sql, cause);
         }
 
