@@ -39,4 +39,26 @@ public class LearnerScores {
                         s.gradingProgress, s.scoredAt, s.status, s.attempts, s.sentAt, s.lastError))
                 .toList();
     }
+
+    /**
+     * A learner's newest score on one graded node of a link: today the link's own resource; nodes that are
+     * graded under the same link appear as further rows. {@code lastError} is the platform's reason for a failure.
+     */
+    public record NodeScore(UUID scoreId, UUID accountId, String platformIssuer, String platformUserId, UUID nodeId,
+            BigDecimal scoreGiven, BigDecimal scoreMaximum, ScoreStatus status, int attempts, Instant scoredAt,
+            Instant sentAt, String lastError) {
+    }
+
+    /** Every learner's newest score per graded node of the link (what the instructor view lists). */
+    @Transactional
+    public List<NodeScore> latestOnLink(UUID resourceLinkRowId) {
+        return em.createQuery("from Score s where s.resourceLinkId = ?1 and not exists (select 1 from Score n where "
+                + "n.accountId = s.accountId and n.resourceId = s.resourceId and n.resourceLinkId = s.resourceLinkId "
+                + "and (n.createdAt > s.createdAt or (n.createdAt = s.createdAt and n.scoredAt > s.scoredAt))) "
+                + "order by s.createdAt desc", Score.class)
+                .setParameter(1, resourceLinkRowId).setMaxResults(5000).getResultStream()
+                .map(s -> new NodeScore(s.id, s.accountId, s.platformIssuer, s.platformSubject, s.resourceId,
+                        s.scoreGiven, s.scoreMaximum, s.status, s.attempts, s.scoredAt, s.sentAt, s.lastError))
+                .toList();
+    }
 }

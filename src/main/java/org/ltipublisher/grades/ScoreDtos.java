@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.ltipublisher.provenance.PlatformSource;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** JSON of the score API. */
@@ -35,21 +37,22 @@ public final class ScoreDtos {
     public record ScoreView(UUID id, String status, String issuer, String userId, UUID accountId, UUID resourceId,
             UUID resourceLinkId, BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
             String activityProgress, String gradingProgress, Instant timestamp, int attempts, Instant nextAttemptAt,
-            String lastError, Instant sentAt, Instant createdAt, String origin,
+            String lastError, Instant sentAt, Instant createdAt, String origin, PlatformSource platform,
             List<AggregateStore.Contribution> contributions) {
 
-        static ScoreView of(Score s) {
+        /** {@code platform}: the 1.3 registration or 1.1 consumer of the score's resource link (issue 12). */
+        static ScoreView of(Score s, PlatformSource platform) {
             return new ScoreView(s.id, s.status.name().toLowerCase(), s.platformIssuer, s.platformSubject, s.accountId,
                     s.resourceId, s.resourceLinkId, s.scoreGiven, s.scoreMaximum, s.comment, s.activityProgress,
                     s.gradingProgress, s.scoredAt, s.attempts, s.status == ScoreStatus.PENDING ? s.nextAttemptAt : null,
-                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase(), null);
+                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase(), platform, null);
         }
 
         /** The same view with the leaf scores an aggregated grade was computed from. */
         ScoreView withContributions(List<AggregateStore.Contribution> from) {
             return new ScoreView(id, status, issuer, userId, accountId, resourceId, resourceLinkId, scoreGiven,
                     scoreMaximum, comment, activityProgress, gradingProgress, timestamp, attempts, nextAttemptAt,
-                    lastError, sentAt, createdAt, origin, from);
+                    lastError, sentAt, createdAt, origin, platform, from);
         }
     }
 

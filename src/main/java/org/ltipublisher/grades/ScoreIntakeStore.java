@@ -2,13 +2,17 @@ package org.ltipublisher.grades;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.db.JdbcTemplate;
+import org.ltipublisher.provenance.PlatformSource;
+import org.ltipublisher.provenance.PlatformSources;
 
 /**
  * The SQL of score intake that is not an entity edit: who a platform user is, which resource link a
@@ -22,9 +26,16 @@ public class ScoreIntakeStore {
     }
 
     private final JdbcTemplate sql;
+    private final PlatformSources platforms;
 
-    public ScoreIntakeStore(JdbcTemplate sql) {
+    public ScoreIntakeStore(JdbcTemplate sql, PlatformSources platforms) {
         this.sql = sql;
+        this.platforms = platforms;
+    }
+
+    /** The registration or consumer of each link, for the score listings (issue 12). */
+    public Map<UUID, PlatformSource> platformsOfLinks(Collection<UUID> linkRowIds) {
+        return platforms.ofLinks(linkRowIds);
     }
 
     public Optional<UUID> accountOf(String issuer, String subject) {

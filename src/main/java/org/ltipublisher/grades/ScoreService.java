@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,6 +22,7 @@ import org.ltipublisher.LtiConfig;
 import org.ltipublisher.admission.HandOff;
 import org.ltipublisher.db.AdvisoryLocks;
 import org.ltipublisher.grades.ScoreDtos.ScoreSubmission;
+import org.ltipublisher.provenance.PlatformSource;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.resources.ResourceKind;
@@ -253,13 +255,16 @@ public class ScoreService {
 
     @Transactional
     public List<ScoreDtos.ScoreView> list(String status, int limit) {
+        List<Score> found;
         if (status == null || status.isBlank()) {
-            return em.createQuery("from Score order by createdAt desc", Score.class).setMaxResults(limit)
-                    .getResultStream().map(ScoreDtos.ScoreView::of).toList();
+            found = em.createQuery("from Score order by createdAt desc", Score.class).setMaxResults(limit)
+                    .getResultList();
+        } else {
+            ScoreStatus wanted = status(status);
+            found = em.createQuery("from Score where status = ?1 order by createdAt desc", Score.class)
+                    .setParameter(1, wanted).setMaxResults(limit).getResultList();
         }
-        ScoreStatus wanted = status(status);
-        return em.createQuery("from Score where status = ?1 order by createdAt desc", Score.class)
-                .setParameter(1, wanted).setMaxResults(limit).getResultStream().map(ScoreDtos.ScoreView::of).toList();
+        return views(found);
     }
 
     @Transactional
@@ -268,7 +273,14 @@ public class ScoreService {
         if (score == null) {
             throw Rejection.notFound("unknown_score", "no score with id " + id);
         }
-        return ScoreDtos.ScoreView.of(score);
+        return views(List.of(score)).get(0);
+    }
+
+    /** Scores as the API shows them, each naming its platform or consumer. */
+    private List<ScoreDtos.ScoreView> views(List<Score> found) {
+        Map<UUID, PlatformSource> platforms = intake.platformsOfLinks(found.stream().map(s -> s.resourceLinkId).toList());
+        return found.stream().map(s -> ScoreDtos.ScoreView.of(s,
+                s.resourceLinkId == null ? null : platforms.get(s.resourceLinkId))).toList();
     }
 
     /**
@@ -292,6 +304,20 @@ public class ScoreService {
         replayed.nextAttemptAt = clock.instant();
         failed.lastError = (failed.lastError == null ? "" : failed.lastError + "; ") + "replayed as " + replayed.id;
         return replayed;
+    }
+
+    /**
+     * "Retry failed" of the instructor view: replays every failed score of the link that is still the newest
+     * of its learner and node (one replayed already has a newer row, so a second click replays nothing).
+     */
+    @Transactional
+    public int replayFailedOnLink(UUID resourceLinkRowId) {
+        List<UUID> failed = em.createQuery("select s.id from Score s where s.resourceLinkId = ?1 and s.status = ?2 "
+                + "and not exists (select 1 from Score n where n.accountId = s.accountId and n.resourceId = s.resourceId "
+                + "and n.resourceLinkId = s.resourceLinkId and n.createdAt > s.createdAt)", UUID.class)
+                .setParameter(1, resourceLinkRowId).setParameter(2, ScoreStatus.FAILED).getResultList();
+        failed.forEach(this::replay);
+        return failed.size();
     }
 
     static ScoreStatus status(String value) {

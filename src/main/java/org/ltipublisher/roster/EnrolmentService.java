@@ -1,0 +1,24 @@
+package org.ltipublisher.roster;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.ltipublisher.roster.EnrolmentStore.EnrolmentView;
+
+/** Who is enrolled, for other features (the instructor view): reads only. */
+@ApplicationScoped
+public class EnrolmentService {
+
+    private final EnrolmentStore enrolments;
+
+    public EnrolmentService(EnrolmentStore enrolments) {
+        this.enrolments = enrolments;
+    }
+
+    /** The members of one context of the resource, from launches and member sync, each naming its platform. */
+    public List<EnrolmentView> inContext(UUID resourceId, UUID contextRowId) {
+        return enrolments.forContext(resourceId, contextRowId);
+    }
+}
