@@ -72,6 +72,16 @@ public class AccountMergeStore {
                 target, source);
         int scores = sql.update("update score set account_id = ? where account_id = ?", target, source);
         int sessions = sql.update("update tool_session set account_id = ? where account_id = ?", target, source);
+        // a leaf scored by both accounts keeps the newer score (what aggregation reads: one per learner and leaf)
+        sql.update("""
+                delete from leaf_score s using leaf_score t
+                where s.account_id = ? and t.account_id = ? and t.resource_id = s.resource_id and t.scored_at >= s.scored_at
+                """, source, target);
+        sql.update("""
+                delete from leaf_score t using leaf_score s
+                where t.account_id = ? and s.account_id = ? and s.resource_id = t.resource_id and s.scored_at > t.scored_at
+                """, target, source);
+        sql.update("update leaf_score set account_id = ? where account_id = ?", target, source);
         sql.update("""
                 delete from nrps_removal s where s.account_id = ? and exists (
                     select 1 from nrps_removal t where t.account_id = ? and t.run_id = s.run_id and t.context_id = s.context_id)
