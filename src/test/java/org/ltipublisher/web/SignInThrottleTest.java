@@ -145,6 +145,11 @@ class SignInThrottleTest extends WithPostgres {
         AdminApi.createAccount(username, username + "@school.example", "the-right-password");
         Registered reg = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
         Published res = AdminApi.publish("During the burst", "auto", "auto");
+        // the platform's key set is fetched before the burst: what the burst must not starve is the launch's own
+        // work (connections, workers), not a loaded machine's simulated platform answering its JWKS in time
+        Response warmUp = new LtiBrowser().launch(platform, reg, res.launchUrl(), LaunchSpec.resourceLink(
+                reg.issuer(), reg.clientId(), reg.deploymentId(), res.launchUrl(), "learner-" + UUID.randomUUID()));
+        assertEquals(303, warmUp.statusCode(), warmUp.asString());
         LtiBrowser browser = new LtiBrowser();
         browser.csrfToken();
         List<String> addresses = new ArrayList<>();
