@@ -1,0 +1,75 @@
+package org.ltipublisher.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+/**
+ * The console's first start, as tests repeat it: an empty console (no administrator, no setup link, no
+ * sessions, no console sign-in failures), then the setup link read from the log line the service prints.
+ */
+final class ConsoleFixture {
+
+    static final Pattern SETUP_LINK = Pattern.compile("https?://[^/\\s]+(/console/setup/[A-Za-z0-9_-]{43})");
+
+    private ConsoleFixture() {
+    }
+
+    static void emptyConsole(DataSource db) throws SQLException {
+        sql(db, "delete from console_session", "delete from console_admin", "delete from console_setup_link",
+                "delete from sign_in_failure where throttle_key like 'console-%'");
+    }
+
+    static void sql(DataSource db, String... statements) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.executeUpdate(statement);
+            }
+        }
+    }
+
+    /** Asks for a setup link as a first start does and returns the path the log line shows. */
+    static String setupPathFromLog(ConsoleSetupLink setupLink) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                Object[] params = record.getParameters();
+                String message = record.getMessage();
+                lines.add(params == null || params.length == 0 ? message : String.format(message, params));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(ConsoleSetupLink.class.getName());
+        logger.addHandler(capture);
+        try {
+            setupLink.offer();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        List<String> links = lines.stream().filter(l -> l.contains("/console/setup/")).toList();
+        assertEquals(1, links.size(), "one setup link line in the log: " + lines);
+        Matcher m = SETUP_LINK.matcher(links.get(0));
+        assertTrue(m.find(), links.get(0));
+        return m.group(1);
+    }
+}
