@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Takes secrets out of paths and URLs before they are logged: the one-time registration URL's token
- * ({@code /lti/register/{token}}, which lets whoever holds it register a platform) and the values of
+ * ({@code /lti/register/{token}}, which lets whoever holds it register a platform), the console's one-time setup
+ * token ({@code /console/setup/{token}}, which sets the first administrator's password) and the values of
  * parameters that carry a credential (launch tokens, login state, id_tokens, registration tokens).
  * Log lines keep the shape of the request, so an administrator still sees what was asked.
  */
@@ -12,7 +13,7 @@ public final class LogRedaction {
 
     static final String REDACTED = "[redacted]";
 
-    private static final Pattern REGISTRATION_TOKEN_IN_PATH = Pattern.compile("(/lti/register/)[^/?#]+");
+    private static final Pattern REGISTRATION_TOKEN_IN_PATH = Pattern.compile("(/lti/register/|/console/setup/)[^/?#]+");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)((?:^|[?&;])(?:launch_token|state|id_token|registration_token|pending|selection|"
                     + "access_token|client_assertion|password)=)[^&#;]*");

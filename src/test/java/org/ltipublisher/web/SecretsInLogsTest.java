@@ -97,6 +97,14 @@ class SecretsInLogsTest extends WithPostgres {
     }
 
     @Test
+    void aGuessedConsoleSetupLinkIsNotLogged() {
+        String guessed = "guessed-setup-" + System.nanoTime();
+        int status = given().redirects().follow(false).get("/console/setup/" + guessed).statusCode();
+        assertTrue(status >= 300 && status < 500, "answered " + status);
+        assertFalse(log.all().contains(guessed), log.all());
+    }
+
+    @Test
     void redactionKeepsTheShapeOfTheRequest() {
         assertEquals("/lti/register/[redacted]", LogRedaction.url("/lti/register/abc123"));
         assertEquals("/activity/42?launch_token=[redacted]&x=1",
