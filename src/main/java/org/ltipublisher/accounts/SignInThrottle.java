@@ -27,6 +27,13 @@ public class SignInThrottle {
 
     private static final Logger LOG = Logger.getLogger(SignInThrottle.class);
 
+    /** Whose sign-ins are counted: the prefix of their throttle keys, and their names in messages and logs. */
+    public record Keyspace(String keyPrefix, String noun, String logName) {
+    }
+
+    /** The tool's accounts (sign-in page, account choice of a launch). */
+    public static final Keyspace TOOL_ACCOUNTS = new Keyspace("", "account", "sign-in");
+
     private final AccountService accounts;
     private final JdbcTemplate sql;
     private final LtiConfig config;
@@ -41,29 +48,32 @@ public class SignInThrottle {
 
     /** Signs in with username and password; 429 (with Retry-After) while the user or address is throttled. */
     public Optional<AccountSummary> signIn(String username, String password, String clientAddress) {
-        String user = userKey(username);
-        refuseWhileThrottled(user, clientAddress, username);
+        refuseWhileThrottled(TOOL_ACCOUNTS, username, clientAddress);
         AccountService.Authentication result = accounts.authenticate(username, password);
         if (result.account().isPresent()) {
-            sql.update("delete from sign_in_failure where throttle_key = ?", user);
+            clearFailures(TOOL_ACCOUNTS, username);
             return result.account();
         }
-        fail(user, clientAddress, username, result.failure().name().toLowerCase(Locale.ROOT));
+        recordFailure(TOOL_ACCOUNTS, username, clientAddress, result.failure().name().toLowerCase(Locale.ROOT));
         return Optional.empty();
     }
 
     /** The signed-in account's password asked again before a launch is linked to it; throttled like a sign-in. */
     public boolean reauthenticate(AccountSummary account, String password, String clientAddress) {
-        String user = userKey(account.username());
-        refuseWhileThrottled(user, clientAddress, account.username());
+        refuseWhileThrottled(TOOL_ACCOUNTS, account.username(), clientAddress);
         if (accounts.passwordMatches(account.id(), password)) {
             return true;
         }
-        fail(user, clientAddress, account.username(), "wrong_password_on_reauthentication");
+        recordFailure(TOOL_ACCOUNTS, account.username(), clientAddress, "wrong_password_on_reauthentication");
         return false;
     }
 
-    private void refuseWhileThrottled(String user, String address, String username) {
+    /**
+     * 429 (with Retry-After) while this username or address of {@code accounts} has failed too often within the
+     * window; called before any password is checked. Other sign-ins (the admin console's) count here too, in a
+     * keyspace of their own.
+     */
+    public void refuseWhileThrottled(Keyspace keyspace, String username, String address) {
         Instant now = clock.instant();
         Duration window = config.accounts().signInWindow();
         Optional<Instant> until = sql.queryOne("""
@@ -71,20 +81,21 @@ public class SignInThrottle {
                 where window_started_at > ?
                   and ((throttle_key = ? and failures >= ?) or (throttle_key = ? and failures >= ?))
                 """, row -> row.getObject("window_started_at", java.time.OffsetDateTime.class), now.minus(window),
-                user, config.accounts().signInMaxFailuresPerUser(),
-                addressKey(address), config.accounts().signInMaxFailuresPerAddress())
+                userKey(keyspace, username), config.accounts().signInMaxFailuresPerUser(),
+                addressKey(keyspace, address), config.accounts().signInMaxFailuresPerAddress())
                 .map(started -> started.toInstant().plus(window));
         if (until.isPresent()) {
             long seconds = Math.max(1, Duration.between(now, until.get()).toSeconds() + 1);
-            LOG.infof("sign-in refused username=%s address=%s reason=throttled retryAfter=%ds", quoted(username),
-                    address, seconds);
-            throw new Rejection(429, "sign_in_throttled", "too many failed sign-ins for this account or from "
-                    + "this network; try again in " + describe(seconds))
+            LOG.infof("%s refused username=%s address=%s reason=throttled retryAfter=%ds", keyspace.logName(),
+                    quoted(username), address, seconds);
+            throw new Rejection(429, "sign_in_throttled", "too many failed sign-ins for this " + keyspace.noun()
+                    + " or from this network; try again in " + describe(seconds))
                     .withRetryAfter(Duration.ofSeconds(seconds));
         }
     }
 
-    private void fail(String user, String address, String username, String reason) {
+    /** A failed sign-in, counted for the username and the address. */
+    public void recordFailure(Keyspace keyspace, String username, String address, String reason) {
         Instant now = clock.instant();
         Instant expired = now.minus(config.accounts().signInWindow());
         // one statement for both keys: a window that has run out starts again at 1
@@ -95,8 +106,14 @@ public class SignInThrottle {
                         else sign_in_failure.failures + 1 end,
                     window_started_at = case when sign_in_failure.window_started_at <= ? then excluded.window_started_at
                         else sign_in_failure.window_started_at end
-                """, user, now, addressKey(address), now, expired, expired);
-        LOG.infof("sign-in refused username=%s address=%s reason=%s", quoted(username), address, reason);
+                """, userKey(keyspace, username), now, addressKey(keyspace, address), now, expired, expired);
+        LOG.infof("%s refused username=%s address=%s reason=%s", keyspace.logName(), quoted(username), address,
+                reason);
+    }
+
+    /** A successful sign-in forgets the username's failures (the address's stay counted). */
+    public void clearFailures(Keyspace keyspace, String username) {
+        sql.update("delete from sign_in_failure where throttle_key = ?", userKey(keyspace, username));
     }
 
     /** Counts whose window has run out limit nobody; deleting them keeps the table small. */
@@ -106,13 +123,13 @@ public class SignInThrottle {
                 clock.instant().minus(config.accounts().signInWindow()));
     }
 
-    private static String userKey(String username) {
+    private static String userKey(Keyspace keyspace, String username) {
         String normalised = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
-        return "user:" + (normalised.length() > 400 ? normalised.substring(0, 400) : normalised);
+        return keyspace.keyPrefix() + "user:" + (normalised.length() > 400 ? normalised.substring(0, 400) : normalised);
     }
 
-    private static String addressKey(String address) {
-        return "address:" + (address == null ? "unknown" : address);
+    private static String addressKey(Keyspace keyspace, String address) {
+        return keyspace.keyPrefix() + "address:" + (address == null ? "unknown" : address);
     }
 
     /** The username as typed, quoted and cut short, so a crafted name cannot forge log fields or lines. */
