@@ -4,8 +4,8 @@
 #   docker build -t lti-publisher:jvm .
 #   docker run --rm -p 8080:8080 -e QUARKUS_DATASOURCE_JDBC_URL=... lti-publisher:jvm
 #
-# Quicker to build than Dockerfile.native but needs more memory at run time:
-# raise the Deployment's memory limit (k8s/base/deployment.yaml) to about 512Mi when using it.
+# This is the image the k8s base deploys: its JVM settings (src/main/docker/jvm.options) size heap, GC
+# and code cache for the base's 256Mi / one-CPU pod.
 ####
 
 ## Stage 1: build with the JDK (the code targets Java 21; JDK 25 compiles and runs it).
@@ -31,6 +31,7 @@ COPY --from=build /code/target/quarkus-app/lib/ /deployments/lib/
 COPY --from=build /code/target/quarkus-app/*.jar /deployments/
 COPY --from=build /code/target/quarkus-app/app/ /deployments/app/
 COPY --from=build /code/target/quarkus-app/quarkus/ /deployments/quarkus/
+COPY src/main/docker/jvm.options /deployments/jvm.options
 EXPOSE 8080
 USER 1001
-ENTRYPOINT ["java","-XX:MaxRAMPercentage=75","-jar","/deployments/quarkus-run.jar"]
+ENTRYPOINT ["java","@/deployments/jvm.options","-jar","/deployments/quarkus-run.jar"]
