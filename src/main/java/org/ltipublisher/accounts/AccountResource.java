@@ -6,11 +6,13 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -18,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.ltipublisher.accounts.AccountDtos.AccountRequest;
 import org.ltipublisher.accounts.AccountDtos.AccountView;
+import org.ltipublisher.accounts.AccountDtos.PlatformUserView;
 
 @Path("/api/v1/accounts")
 @RolesAllowed("admin")
@@ -27,9 +30,11 @@ import org.ltipublisher.accounts.AccountDtos.AccountView;
 public class AccountResource {
 
     private final AccountAdminService accounts;
+    private final AccountService links;
 
-    public AccountResource(AccountAdminService accounts) {
+    public AccountResource(AccountAdminService accounts, AccountService links) {
         this.accounts = accounts;
+        this.links = links;
     }
 
     @POST
@@ -40,13 +45,34 @@ public class AccountResource {
     }
 
     @GET
-    public List<AccountView> list() {
-        return accounts.list();
+    @Operation(summary = "Every account, or with q= at most limit (default and most 50) whose username, e-mail or name "
+            + "contains q")
+    public List<AccountView> list(@QueryParam("q") String query, @QueryParam("limit") Integer limit) {
+        if (query == null && limit == null) {
+            return accounts.list();
+        }
+        return accounts.search(query, limit == null ? AccountAdminService.MAX_SEARCH_RESULTS : limit).accounts();
     }
 
     @GET
     @Path("/{id}")
     public AccountView get(@PathParam("id") UUID id) {
         return accounts.get(id);
+    }
+
+    @GET
+    @Path("/{id}/platform-users")
+    @Operation(summary = "The platform users (issuer + subject) linked to the account")
+    public List<PlatformUserView> platformUsers(@PathParam("id") UUID id) {
+        return links.platformUsers(id);
+    }
+
+    @DELETE
+    @Path("/{id}/platform-users/{platformUserId}")
+    @Operation(summary = "Unlink a platform user: its next launch is provisioned again as a first launch; the "
+            + "account and everything else stay")
+    public RestResponse<Void> unlink(@PathParam("id") UUID id, @PathParam("platformUserId") UUID platformUserId) {
+        links.unlink(id, platformUserId);
+        return RestResponse.noContent();
     }
 }

@@ -2,6 +2,7 @@ package org.ltipublisher.accounts;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
 import org.ltipublisher.LtiConfig;
+import org.ltipublisher.accounts.AccountDtos.PlatformUserView;
 import org.ltipublisher.db.AdvisoryLocks;
 import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
@@ -24,6 +27,7 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 @ApplicationScoped
 public class AccountService {
 
+    private static final Logger LOG = Logger.getLogger(AccountService.class);
     private static final char[] NAME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     private final JdbcTemplate sql;
@@ -100,6 +104,51 @@ public class AccountService {
         return sql.queryOne("""
                 select id, username, email, given_name, family_name, full_name, anonymous from account where id = ?
                 """, AccountService::summary, id);
+    }
+
+    // --- platform users of an account (admin) -------------------------------------------------
+
+    /** The platform users linked to an account, the most recently launched first. */
+    public List<PlatformUserView> platformUsers(UUID accountId) {
+        requireAccount(accountId);
+        return sql.list("""
+                select id, issuer, subject, owns_profile, created_at, last_launch_at from platform_user
+                where account_id = ? order by last_launch_at desc, id
+                """, AccountService::platformUser, accountId);
+    }
+
+    /**
+     * Removes one platform user's link to the account, in one conditional DELETE so that of two concurrent
+     * unlinks exactly one removes the row. Nothing else changes (the account, its enrolments and scores stay);
+     * the platform user's next launch goes through the resource's provisioning mode again, as a first launch.
+     */
+    public PlatformUserView unlink(UUID accountId, UUID platformUserId) {
+        Optional<PlatformUserView> removed = sql.queryOne("""
+                delete from platform_user where id = ? and account_id = ?
+                returning id, issuer, subject, owns_profile, created_at, last_launch_at
+                """, AccountService::platformUser, platformUserId, accountId);
+        if (removed.isEmpty()) {
+            requireAccount(accountId);
+            throw Rejection.notFound("platform_user_not_linked", "the platform user " + platformUserId
+                    + " is not linked to this account (any more): it may have been unlinked already; the account's "
+                    + "page shows its current links");
+        }
+        LOG.infof("audit: platform user %s (issuer '%s', subject '%s') unlinked from account %s", platformUserId,
+                removed.get().issuer(), removed.get().subject(), accountId);
+        return removed.get();
+    }
+
+    private void requireAccount(UUID accountId) {
+        if (sql.queryOne("select 1 as known from account where id = ?", row -> row.getInt("known"), accountId)
+                .isEmpty()) {
+            throw Rejection.notFound("unknown_account", "no account with id " + accountId);
+        }
+    }
+
+    private static PlatformUserView platformUser(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new PlatformUserView(row.getObject("id", UUID.class), row.getString("issuer"),
+                row.getString("subject"), row.getBoolean("owns_profile"),
+                row.getTimestamp("created_at").toInstant(), row.getTimestamp("last_launch_at").toInstant());
     }
 
     // --- launch --------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ public class Consumer {
     @Column(name = "auth_mode")
     public ConsumerAuthMode authMode = ConsumerAuthMode.ANONYMOUS;
 
+    /** Switched off, its launches are refused; everything it created stays. */
+    public boolean enabled = true;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -13,10 +13,15 @@ public final class ConsumerDtos {
 
     /**
      * Create or update a consumer. Key and secret are generated when not given; authMode is one of
-     * anonymous (default), auto-link-email, existing-only.
+     * anonymous (default), auto-link-email, existing-only. {@code enabled} false refuses the consumer's launches.
      */
     public record ConsumerRequest(String name, String consumerKey, String consumerSecret, String authMode,
-            Boolean requireUserAccount) {
+            Boolean requireUserAccount, Boolean enabled) {
+
+        /** Only the switch: what the console's enable and disable buttons send. */
+        public static ConsumerRequest enabled(boolean enabled) {
+            return new ConsumerRequest(null, null, null, null, null, enabled);
+        }
     }
 
     /**
@@ -25,7 +30,7 @@ public final class ConsumerDtos {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ConsumerView(UUID id, String name, String consumerKey, String consumerSecret, String authMode,
-            boolean requireUserAccount, String instanceGuid, String launchUrlTemplate, Instant createdAt,
+            boolean requireUserAccount, boolean enabled, String instanceGuid, String launchUrlTemplate, Instant createdAt,
             Instant updatedAt) {
     }
 }

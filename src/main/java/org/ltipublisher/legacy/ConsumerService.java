@@ -48,7 +48,7 @@ public class ConsumerService implements OutcomeConsumers {
 
     /** A consumer with its secret in plaintext, for verifying and signing OAuth 1.0a requests. */
     public record ConsumerCredentials(UUID id, String name, String consumerKey, String secret, String instanceGuid,
-            ConsumerAuthMode authMode, boolean requireUserAccount) {
+            ConsumerAuthMode authMode, boolean requireUserAccount, boolean enabled) {
 
         /** The issuer under which this consumer's users are platform users (accounts.PlatformIdentity). */
         public String issuer() {
@@ -74,6 +74,7 @@ public class ConsumerService implements OutcomeConsumers {
         consumer.secretJwe = encryption.encrypt(secret);
         consumer.authMode = authMode(request.authMode(), ConsumerAuthMode.ANONYMOUS);
         consumer.requireUserAccount = Boolean.TRUE.equals(request.requireUserAccount());
+        consumer.enabled = !Boolean.FALSE.equals(request.enabled());
         consumer.createdAt = consumer.updatedAt = clock.instant();
         consumers.persist(consumer);
         return view(consumer, secret, baseUrl);
@@ -101,6 +102,9 @@ public class ConsumerService implements OutcomeConsumers {
         consumer.authMode = authMode(request.authMode(), consumer.authMode);
         if (request.requireUserAccount() != null) {
             consumer.requireUserAccount = request.requireUserAccount();
+        }
+        if (request.enabled() != null) {
+            consumer.enabled = request.enabled();
         }
         consumer.updatedAt = clock.instant();
         return view(consumer, newSecret, baseUrl);
@@ -152,7 +156,7 @@ public class ConsumerService implements OutcomeConsumers {
 
     private ConsumerCredentials credentials(Consumer c) {
         return new ConsumerCredentials(c.id, c.name, c.consumerKey, encryption.decrypt(c.secretJwe), c.instanceGuid,
-                c.authMode, c.requireUserAccount);
+                c.authMode, c.requireUserAccount, c.enabled);
     }
 
     private Consumer require(UUID id) {
@@ -213,6 +217,6 @@ public class ConsumerService implements OutcomeConsumers {
 
     private static ConsumerView view(Consumer c, String secret, String baseUrl) {
         return new ConsumerView(c.id, c.name, c.consumerKey, secret, c.authMode.wireName(), c.requireUserAccount,
-                c.instanceGuid, baseUrl + LAUNCH_PATH_PREFIX + "{resourceId}", c.createdAt, c.updatedAt);
+                c.enabled, c.instanceGuid, baseUrl + LAUNCH_PATH_PREFIX + "{resourceId}", c.createdAt, c.updatedAt);
     }
 }

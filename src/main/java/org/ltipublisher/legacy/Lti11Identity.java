@@ -1,5 +1,6 @@
 package org.ltipublisher.legacy;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import org.ltipublisher.accounts.PlatformIdentity;
@@ -18,6 +19,18 @@ public final class Lti11Identity {
 
     public static String issuer(UUID consumerId) {
         return ISSUER_PREFIX + consumerId;
+    }
+
+    /** The consumer whose users carry this issuer, when it is an LTI 1.1 one. */
+    public static Optional<UUID> consumerId(String issuer) {
+        if (issuer == null || !issuer.startsWith(ISSUER_PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(issuer.substring(ISSUER_PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public static PlatformIdentity of(UUID consumerId, String userId, String email, String givenName,

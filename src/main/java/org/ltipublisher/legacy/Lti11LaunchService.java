@@ -70,8 +70,12 @@ public class Lti11LaunchService {
 
     private LaunchOutcome admit(Lti11Launch launch, String resourceId, Function<String, String> cookies,
             String baseUrl) {
-        PublishedResource resource = resource(resourceId);
         ConsumerCredentials consumer = launch.consumer();
+        if (!consumer.enabled()) {
+            throw Rejection.forbidden("consumer_disabled", "the LTI 1.1 consumer '" + consumer.name()
+                    + "' is switched off in LTI Publisher: ask its administrator to enable it (console: LTI 1.1 consumers)");
+        }
+        PublishedResource resource = resource(resourceId);
 
         // everything is valid: from here on the launch is written, in this one transaction
         nonces.consumeOAuth(consumer.id(), launch.oauthNonce(), launch.oauthTimestamp());

@@ -31,6 +31,10 @@ public class ConsumerLinkStore {
         return sql.queryOne("select * from lti_consumer_link where consumer_id = ?", ConsumerLinkStore::map, consumerId);
     }
 
+    public List<ConsumerLink> all() {
+        return sql.list("select * from lti_consumer_link order by created_at, consumer_id", ConsumerLinkStore::map);
+    }
+
     public List<ConsumerLink> forRegistration(UUID registrationId) {
         return sql.list("select * from lti_consumer_link where registration_id = ? order by created_at, consumer_id",
                 ConsumerLinkStore::map, registrationId);

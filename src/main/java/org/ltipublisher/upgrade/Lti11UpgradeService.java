@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -327,6 +329,12 @@ public class Lti11UpgradeService implements Lti11ToolUpdate {
                 "the LTI 1.1 consumer " + consumerId + " is not linked to an LTI 1.3 registration"));
         return new LinkView(consumerId, link.registrationId(), link.deploymentId(), link.matching().wireName(), false,
                 List.of(), List.of(), 0, 0);
+    }
+
+    /** Every linked consumer's 1.3 registration (consumer id → registration id), for listing consumers. */
+    public Map<UUID, UUID> linkedRegistrations() {
+        return links.all().stream().collect(Collectors.toMap(ConsumerLink::consumerId,
+                ConsumerLink::registrationId));
     }
 
     @Transactional
