@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -290,7 +289,7 @@ public class ScoreService {
 
     /**
      * Platforms whose score deliveries fail: pending scores that met an error (retrying now) and scores that
-     * failed for good since {@code since} (by their last attempt's due time), worst first. Reads at most
+     * failed for good since {@code since} (by their last attempt's due time), the latest failing first. Reads at most
      * {@code FAILING_SCAN} of the most recent such scores: enough to name every failing platform.
      */
     @Transactional
@@ -313,8 +312,7 @@ public class ScoreService {
                             seen.retrying() + next.retrying(), seen.failed() + next.failed(), seen.latestReason(),
                             seen.latestAt()));
         }
-        return byPlatform.values().stream().sorted(Comparator
-                .comparingLong((ScoreDtos.FailingPlatform f) -> f.retrying() + f.failed()).reversed()).toList();
+        return List.copyOf(byPlatform.values());
     }
 
     /** Scores as the API shows them, each naming its platform or consumer. */
