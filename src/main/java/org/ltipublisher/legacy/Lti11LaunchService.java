@@ -46,7 +46,6 @@ public class Lti11LaunchService {
     public Lti11LaunchService(Lti11LaunchValidator validator, NonceStore nonces, ConsumerService consumers,
             PublishedResourceService resources, Admission admission, OutcomeTargets outcomeTargets,
             PlatformUrlPolicy urlPolicy, LaunchTally tally) {
-        this.tally = tally;
         this.validator = validator;
         this.nonces = nonces;
         this.consumers = consumers;
@@ -54,6 +53,7 @@ public class Lti11LaunchService {
         this.admission = admission;
         this.outcomeTargets = outcomeTargets;
         this.urlPolicy = urlPolicy;
+        this.tally = tally;
     }
 
     /** Counted for the dashboard ({@link LaunchTally}) by outcome, or by the refusal's code. */
