@@ -60,4 +60,18 @@ public final class ScoreDtos {
     @RegisterForReflection
     public record LeafAccepted(UUID id, String status, UUID leafScoreId, List<UUID> scores) {
     }
+
+    /** The outbox as the dashboard shows it: scores waiting to be sent and when the oldest was accepted. */
+    @RegisterForReflection
+    public record OutboxState(long pending, Instant oldestPending) {
+    }
+
+    /**
+     * A platform (1.3 registration or 1.1 consumer) whose score deliveries are failing: scores still retrying
+     * after an error, scores given up on, and the platform's latest reason.
+     */
+    @RegisterForReflection
+    public record FailingPlatform(PlatformSource platform, long retrying, long failed, String latestReason,
+            Instant latestAt) {
+    }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +44,8 @@ public class ScoreService {
     /** Resources whose grade is an aggregate, sent after a quiet delay rather than at once. */
     static final Set<ResourceKind> AGGREGATED = Set.of(ResourceKind.UNIT, ResourceKind.COURSE);
     private static final int MAX_COMMENT = 4000;
+    /** Failing scores the dashboard's platform list reads at most. */
+    private static final int FAILING_SCAN = 500;
     /** Scores are stored as numeric(12, 4); more decimals than this are refused rather than silently rounded away. */
     static final int MAX_DECIMALS = 20;
     static final int SCORE_SCALE = 4;
@@ -274,6 +277,42 @@ public class ScoreService {
             throw Rejection.notFound("unknown_score", "no score with id " + id);
         }
         return views(List.of(score)).get(0);
+    }
+
+    /** Scores waiting in the outbox and the acceptance time of the oldest (null when none waits). */
+    @Transactional
+    public ScoreDtos.OutboxState outbox() {
+        Object[] row = em.createQuery("select count(s), min(s.createdAt) from Score s where s.status = ?1", Object[].class)
+                .setParameter(1, ScoreStatus.PENDING).getSingleResult();
+        return new ScoreDtos.OutboxState(((Number) row[0]).longValue(), (Instant) row[1]);
+    }
+
+    /**
+     * Platforms whose score deliveries fail: pending scores that met an error (retrying now) and scores that
+     * failed for good since {@code since} (by their last attempt's due time), the latest failing first. Reads at most
+     * {@code FAILING_SCAN} of the most recent such scores: enough to name every failing platform.
+     */
+    @Transactional
+    public List<ScoreDtos.FailingPlatform> failingPlatforms(Instant since) {
+        List<Score> failing = em.createQuery("from Score s where (s.status = ?1 and s.lastError is not null) "
+                + "or (s.status = ?2 and s.nextAttemptAt >= ?3) order by s.nextAttemptAt desc", Score.class)
+                .setParameter(1, ScoreStatus.PENDING).setParameter(2, ScoreStatus.FAILED).setParameter(3, since)
+                .setMaxResults(FAILING_SCAN).getResultList();
+        Map<UUID, PlatformSource> platforms = intake.platformsOfLinks(failing.stream().map(s -> s.resourceLinkId).toList());
+        Map<PlatformSource, ScoreDtos.FailingPlatform> byPlatform = new LinkedHashMap<>();
+        for (Score s : failing) {
+            PlatformSource platform = s.resourceLinkId == null ? null : platforms.get(s.resourceLinkId);
+            if (platform == null) {
+                continue;
+            }
+            boolean retrying = s.status == ScoreStatus.PENDING;
+            // rows come newest first: the first row of a platform holds its latest reason
+            byPlatform.merge(platform, new ScoreDtos.FailingPlatform(platform, retrying ? 1 : 0, retrying ? 0 : 1,
+                    s.lastError, s.nextAttemptAt), (seen, next) -> new ScoreDtos.FailingPlatform(platform,
+                            seen.retrying() + next.retrying(), seen.failed() + next.failed(), seen.latestReason(),
+                            seen.latestAt()));
+        }
+        return List.copyOf(byPlatform.values());
     }
 
     /** Scores as the API shows them, each naming its platform or consumer. */

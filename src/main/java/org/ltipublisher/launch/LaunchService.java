@@ -64,7 +64,7 @@ public class LaunchService {
         Instant started = clock.instant();
         try {
             LaunchResult result = settle(request);
-            metrics.launchSucceeded(result.outcome().metricTag(), Duration.between(started, clock.instant()));
+            metrics.launchSucceeded(result.outcome(), Duration.between(started, clock.instant()));
             return result;
         } catch (Rejection rejection) {
             metrics.launchRejected(rejection.code(), Duration.between(started, clock.instant()));

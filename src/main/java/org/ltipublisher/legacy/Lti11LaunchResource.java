@@ -24,7 +24,6 @@ import org.ltipublisher.legacy.oauth.OAuthParameter;
 import org.ltipublisher.legacy.oauth.OAuthPercentEncoding;
 import org.ltipublisher.web.PublicUrl;
 import org.ltipublisher.web.RequestCookies;
-import org.ltipublisher.web.Rejection;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -79,7 +78,7 @@ public class Lti11LaunchResource {
                 params.addAll(OAuthAuthorizationHeader.parse(authorization));
             }
         } catch (IllegalArgumentException e) {
-            throw Rejection.badRequest("malformed_request", "the launch's parameters cannot be read: " + e.getMessage());
+            throw launches.malformed(e.getMessage());
         }
         LaunchOutcome outcome = launches.launch(new Lti11Request("POST", url, params), id,
                 RequestCookies.of(headers), publicUrl.base(uriInfo));

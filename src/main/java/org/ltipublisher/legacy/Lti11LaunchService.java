@@ -11,6 +11,7 @@ import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.admission.Admission;
 import org.ltipublisher.admission.AdmissionRequest;
 import org.ltipublisher.admission.LaunchOutcome;
+import org.ltipublisher.admission.LaunchTally;
 import org.ltipublisher.admission.NonceStore;
 import org.ltipublisher.legacy.ConsumerService.ConsumerCredentials;
 import org.ltipublisher.legacy.Lti11LaunchValidator.Lti11Request;
@@ -40,10 +41,11 @@ public class Lti11LaunchService {
     private final Admission admission;
     private final OutcomeTargets outcomeTargets;
     private final PlatformUrlPolicy urlPolicy;
+    private final LaunchTally tally;
 
     public Lti11LaunchService(Lti11LaunchValidator validator, NonceStore nonces, ConsumerService consumers,
             PublishedResourceService resources, Admission admission, OutcomeTargets outcomeTargets,
-            PlatformUrlPolicy urlPolicy) {
+            PlatformUrlPolicy urlPolicy, LaunchTally tally) {
         this.validator = validator;
         this.nonces = nonces;
         this.consumers = consumers;
@@ -51,10 +53,30 @@ public class Lti11LaunchService {
         this.admission = admission;
         this.outcomeTargets = outcomeTargets;
         this.urlPolicy = urlPolicy;
+        this.tally = tally;
     }
 
+    /** Counted for the dashboard ({@link LaunchTally}) by outcome, or by the refusal's code. */
     @Transactional
     public LaunchOutcome launch(Lti11Request request, String resourceId, Function<String, String> cookies,
+            String baseUrl) {
+        try {
+            LaunchOutcome outcome = validatedLaunch(request, resourceId, cookies, baseUrl);
+            tally.lti11Launched(outcome);
+            return outcome;
+        } catch (Rejection rejection) {
+            tally.lti11Refused(rejection.code());
+            throw rejection;
+        }
+    }
+
+    /** A launch whose parameters cannot even be read, refused (and counted) before any check. */
+    public Rejection malformed(String detail) {
+        tally.lti11Refused("malformed_request");
+        return Rejection.badRequest("malformed_request", "the launch's parameters cannot be read: " + detail);
+    }
+
+    private LaunchOutcome validatedLaunch(Lti11Request request, String resourceId, Function<String, String> cookies,
             String baseUrl) {
         Lti11Launch launch = validator.validate(request);
         try {

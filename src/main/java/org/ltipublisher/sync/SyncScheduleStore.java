@@ -119,6 +119,37 @@ public class SyncScheduleStore {
                 row.getObject("interval_minutes") == null ? null : row.getInt("interval_minutes")), resourceId, resourceId);
     }
 
+    /** A due time of one resource's sync, as the dashboard lists them; {@code runningOn} while a replica runs it. */
+    public record Due(UUID resourceId, SyncKind kind, Instant nextRunAt, String runningOn) {
+    }
+
+    /** A run that ended with errors. */
+    public record Failed(UUID resourceId, SyncKind kind, String result, Instant finishedAt, String message) {
+    }
+
+    /** The next {@code limit} due runs of resources that have the sync on, soonest first. */
+    public List<Due> upcoming(int limit) {
+        return sql.list("""
+                select s.resource_id, s.kind, s.next_run_at,
+                       case when s.lease_expires_at > now() then s.lease_owner end as running_on
+                from sync_schedule s join published_resource p on p.id = s.resource_id
+                where p.enabled and ((s.kind = 'GRADES' and p.grade_sync) or (s.kind = 'MEMBERS' and p.member_sync))
+                order by s.next_run_at, s.resource_id, s.kind limit ?
+                """, row -> new Due(row.getObject("resource_id", UUID.class), SyncKind.valueOf(row.getString("kind")),
+                instant(row.getObject("next_run_at", OffsetDateTime.class)), row.getString("running_on")), limit);
+    }
+
+    /** Runs finished since {@code since} that failed or were partial, latest first. */
+    public List<Failed> failedSince(Instant since, int limit) {
+        return sql.list("""
+                select resource_id, kind, result, finished_at, message from sync_run
+                where finished_at >= ? and result in ('FAILED', 'PARTIAL')
+                order by finished_at desc limit ?
+                """, row -> new Failed(row.getObject("resource_id", UUID.class), SyncKind.valueOf(row.getString("kind")),
+                row.getString("result").toLowerCase(), instant(row.getObject("finished_at", OffsetDateTime.class)),
+                row.getString("message")), since, limit);
+    }
+
     private static Instant instant(OffsetDateTime value) {
         return value == null ? null : value.toInstant();
     }

@@ -1,6 +1,7 @@
 package org.ltipublisher.sync;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -62,6 +63,22 @@ public class SyncService {
     public List<SyncRunView> status(UUID resourceId) {
         resource(resourceId);
         return schedules.status(resourceId);
+    }
+
+    /** The next due sync runs (grade and member) across resources, soonest first. */
+    public List<UpcomingSync> upcoming(int limit) {
+        return schedules.upcoming(limit).stream().map(d -> new UpcomingSync(d.resourceId(), title(d.resourceId()),
+                d.kind().name().toLowerCase(), d.nextRunAt(), d.runningOn())).toList();
+    }
+
+    /** Sync runs that ended with errors since {@code since}, latest first, with their reasons. */
+    public List<FailedSyncRun> failedSince(Instant since, int limit) {
+        return schedules.failedSince(since, limit).stream().map(f -> new FailedSyncRun(f.resourceId(),
+                title(f.resourceId()), f.kind().name().toLowerCase(), f.result(), f.finishedAt(), f.message())).toList();
+    }
+
+    private String title(UUID resourceId) {
+        return resources.find(resourceId).map(r -> r.title).orElse(resourceId.toString());
     }
 
     private Duration interval(SyncKind kind) {
