@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.ltipublisher.testing.PlatformSimulator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -95,10 +97,7 @@ final class LtijsPeer implements AutoCloseable {
     }
 
     private static String version() throws IOException {
-        String manifest = Files.readString(APP.resolve("node_modules/ltijs/package.json"));
-        int at = manifest.indexOf("\"version\"");
-        return at < 0 ? "?" : manifest.substring(manifest.indexOf('"', at + 10) + 1, manifest.indexOf('"',
-                manifest.indexOf('"', at + 10) + 1));
+        return new ObjectMapper().readTree(APP.resolve("node_modules/ltijs/package.json").toFile()).path("version").asText();
     }
 
     private static String nodeVersion() throws IOException, InterruptedException {
