@@ -3,29 +3,14 @@ package org.ltipublisher.bench;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
+import org.ltipublisher.lti.ToolPaths;
 import org.ltipublisher.testing.AdminApi;
-import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.PlatformSimulator;
 
 import io.restassured.RestAssured;
@@ -33,30 +18,27 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Launch benchmark: the packaged service (target/quarkus-app) on an embedded PostgreSQL, driven by full
- * OIDC login → launch flows from a simulated platform at concurrency 1, 8 and 32. Prints launches/s,
- * latency percentiles, and CPU time per launch of the service, of PostgreSQL and of this generator,
- * then RSS after 10,000 and after {@code bench.launches} launches. Run: see README ("Benchmark").
+ * OIDC login → launch → content page flows from a simulated platform ({@link LaunchGenerator}) at
+ * concurrency 1, 8 and 32. Prints launches/s, latency percentiles, and CPU time per launch of the service,
+ * of PostgreSQL and of the generator, then RSS after 10,000 and after {@code bench.launches} launches.
+ * With {@code -Dbench.peer=ltijs} it then runs ltijs ({@link LtijsPeer}) on the same PostgreSQL through
+ * the same generator and prints both side by side. Run: see README ("Benchmark").
  */
 public final class LaunchBenchmark {
 
-    private static final int USERS = 2_000;
-
-    // HTTP/1.1 with keep-alive, as browsers reach the pods through an ingress
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final PlatformSimulator platform = new PlatformSimulator();
-    private final AtomicInteger launched = new AtomicInteger();
+    private final LaunchGenerator generator = new LaunchGenerator();
+    private final PlatformSimulator platform = generator.platform();
     private String base;
-    private AdminApi.Registered registration;
-    private AdminApi.Published resource;
 
     public static void main(String[] args) throws Exception {
-        new LaunchBenchmark().run(Integer.getInteger("bench.launches", 100_000));
+        new LaunchBenchmark().run(Integer.getInteger("bench.launches", 100_000), System.getProperty("bench.peer", ""));
         System.exit(0);
     }
 
-    private void run(int totalLaunches) throws Exception {
+    private void run(int totalLaunches, String peer) throws Exception {
+        if (!peer.isBlank() && !peer.equals("ltijs")) {
+            throw new IllegalArgumentException("bench.peer: only ltijs is known, not " + peer);
+        }
         Path dataDir = Files.createTempDirectory("bench-pg");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
         // -Dbench.pg=log_statement=all,log_destination=stderr: PostgreSQL settings for diagnosis (figures use defaults)
@@ -75,8 +57,10 @@ public final class LaunchBenchmark {
             double firstStart = awaitReady(first);
             RestAssured.baseURI = "http://localhost";
             RestAssured.port = port;
-            registration = AdminApi.register(platform, "bench-client", "bench-deployment");
-            resource = AdminApi.publish("Benchmark activity", "auto", "auto");
+            AdminApi.Registered registration = AdminApi.register(platform, "bench-client", "bench-deployment");
+            AdminApi.Published resource = AdminApi.publish("Benchmark activity", "auto", "auto");
+            LaunchTarget target = new LaunchTarget("LTI Publisher", base + ToolPaths.LOGIN, registration.clientId(),
+                    registration.deploymentId(), resource.launchUrl(), "<h1>Benchmark activity</h1>");
             first.destroy();
             first.waitFor();
             Process plain = startService(postgres, port);
@@ -89,10 +73,10 @@ public final class LaunchBenchmark {
             Files.deleteIfExists(aotCache);
             Process training = startService(postgres, port, "-XX:AOTCacheOutput=" + aotCache);
             awaitReady(training);
-            phase("AOT training", 4, 500, training.pid(), postmaster, false);
+            generator.phase(target, "AOT training", 4, 500, training.pid(), postmaster, false);
             training.destroy();
             training.waitFor();
-            launched.set(0); // the figures below count this process's launches (the training users return)
+            generator.restartCount(); // the figures below count this process's launches (the training users return)
             Process cached = startService(postgres, port, "-XX:AOTCache=" + aotCache);
             double aotRestart = awaitReady(cached);
             cached.destroy();
@@ -106,102 +90,78 @@ public final class LaunchBenchmark {
             System.out.printf("startup to ready: first start %.2f s (migrations + key generation), restart %.2f s, "
                     + "restart with an AOT cache from a training run %.2f s%n", firstStart, restart, aotRestart);
 
-            // first launches create the users; the rest lets the JIT compile the hot path before measuring
-            phase("warm-up", 8, Integer.getInteger("bench.warmup", 20_000), servicePid, postmaster, false);
-            System.out.printf("%n%-22s %6s %8s %10s %7s %7s %7s %12s %12s %12s%n", "phase", "conc", "launches",
-                    "launches/s", "p50 ms", "p95 ms", "p99 ms", "svc ms CPU", "pg ms CPU", "gen ms CPU");
-            phase("returning users", 1, 2_000, servicePid, postmaster, true);
-            phase("returning users", 8, 5_000, servicePid, postmaster, true);
-            phase("returning users", 32, 5_000, servicePid, postmaster, true);
-
-            int toTenK = Math.max(0, 10_000 - launched.get());
-            phase("to 10k", 8, toTenK, servicePid, postmaster, false);
+            List<LaunchGenerator.Figures> ours = measure(target, servicePid, postmaster);
+            int toTenK = Math.max(0, Math.min(10_000, totalLaunches) - generator.launched());
+            generator.phase(target, "to 10k", 8, toTenK, servicePid, postmaster, false);
             double rss10k = ProcessCpu.rssMiB(servicePid);
-            int rest = Math.max(0, totalLaunches - launched.get());
-            phase("to " + totalLaunches / 1000 + "k", 8, rest, servicePid, postmaster, rest > 0);
+            int atTenK = generator.launched();
+            int rest = Math.max(0, totalLaunches - generator.launched());
+            generator.phase(target, "to " + totalLaunches / 1000 + "k", 8, rest, servicePid, postmaster, rest > 0);
             double rssEnd = ProcessCpu.rssMiB(servicePid);
             System.out.printf("%nservice RSS: %.0f MiB after %,d launches, %.0f MiB after %,d launches%n", rss10k,
-                    10_000, rssEnd, launched.get());
+                    atTenK, rssEnd, generator.launched());
             service.destroy();
             service.waitFor();
-        } finally {
-            platform.close();
-        }
-    }
 
-    private void phase(String name, int concurrency, int launches, long servicePid, long postmaster, boolean print)
-            throws Exception {
-        if (launches <= 0) {
-            return;
-        }
-        double svc0 = ProcessCpu.seconds(servicePid);
-        Map<Long, ProcessCpu.ThreadCpu> threads0 = ProcessCpu.threads(servicePid);
-        Map<String, Double> pgRoles0 = ProcessCpu.treeByRole(postmaster);
-        double pg0 = ProcessCpu.treeSeconds(postmaster);
-        double gen0 = ProcessCpu.seconds(ProcessHandle.current().pid());
-        long[] latencies = new long[launches];
-        AtomicInteger next = new AtomicInteger();
-        long started = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < launches; i = next.getAndIncrement()) {
-                    latencies[i] = launchOnce("user-" + (launched.getAndIncrement() % USERS));
+            if (peer.equals("ltijs")) {
+                // back to back: LTI Publisher is stopped, so PostgreSQL's CPU from here on is the peer's
+                try (LtijsPeer ltijs = LtijsPeer.start(postgres, platform, freePort(), generator)) {
+                    generator.restartCount();
+                    List<LaunchGenerator.Figures> theirs = measure(ltijs.target(), ltijs.pid(), postmaster);
+                    System.out.printf("%nltijs RSS (node): %.0f MiB after %,d launches%n", ProcessCpu.rssMiB(ltijs.pid()),
+                            generator.launched());
+                    printComparison(ours, theirs);
                 }
-                return null;
-            }));
+            }
+        } finally {
+            generator.close();
+            // a failed run must not leave a service or the ltijs app listening
+            ProcessHandle.current().children().forEach(ProcessHandle::destroy);
         }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double svc = ProcessCpu.seconds(servicePid) - svc0;
-        double pg = ProcessCpu.treeSeconds(postmaster) - pg0;
-        double gen = ProcessCpu.seconds(ProcessHandle.current().pid()) - gen0;
-        if (!print) {
-            return;
-        }
-        Arrays.sort(latencies);
-        System.out.printf("%-22s %6d %8d %10.0f %7.2f %7.2f %7.2f %12.3f %12.3f %12.3f%n", name, concurrency, launches,
-                launches / seconds, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), svc * 1000 / launches,
-                pg * 1000 / launches, gen * 1000 / launches);
-        System.out.printf("%22s service ms CPU/launch by thread: %s%n", "",
-                perLaunch(Map.of(), ProcessCpu.groupDeltas(threads0, ProcessCpu.threads(servicePid), svc), launches));
-        System.out.printf("%22s PostgreSQL ms CPU/launch by process: %s%n", "",
-                perLaunch(pgRoles0, ProcessCpu.treeByRole(postmaster), launches));
     }
 
-    /**
-     * One launch as the browser does it: GET the tool's login, the platform signs an id_token for the
-     * returned nonce (in-process, as the platform's own work), POST it to the tool's launch endpoint.
-     * Returns the tool's time for the two requests, in nanoseconds.
-     */
-    private long launchOnce(String sub) throws Exception {
-        String loginHint = sub + "-" + UUID.randomUUID();
-        long t0 = System.nanoTime();
-        HttpResponse<Void> login = http.send(HttpRequest.newBuilder(URI.create(base + "/lti/login?iss="
-                + enc(registration.issuer()) + "&client_id=bench-client&login_hint=" + enc(loginHint)
-                + "&target_link_uri=" + enc(resource.launchUrl()))).build(), HttpResponse.BodyHandlers.discarding());
-        long loginNanos = System.nanoTime() - t0;
-        if (login.statusCode() != 302) {
-            throw new IllegalStateException("login answered " + login.statusCode());
+    /** Warm-up (the first launches create the users; the rest lets the JIT compile the hot path), then c = 1, 8, 32. */
+    private List<LaunchGenerator.Figures> measure(LaunchTarget tool, long servicePid, long postmaster) throws Exception {
+        System.out.printf("%n%s, full flows (login, launch, content page):", tool.name());
+        generator.phase(tool, "warm-up", 8, Integer.getInteger("bench.warmup", 20_000), servicePid, postmaster, false);
+        LaunchGenerator.printHeader();
+        List<LaunchGenerator.Figures> figures = new ArrayList<>();
+        // -Dbench.phase-launches=N: N launches in each measured phase (short smoke runs)
+        Integer each = Integer.getInteger("bench.phase-launches");
+        figures.add(generator.phase(tool, "returning users", 1, each != null ? each : 2_000, servicePid, postmaster, true));
+        figures.add(generator.phase(tool, "returning users", 8, each != null ? each : 5_000, servicePid, postmaster, true));
+        figures.add(generator.phase(tool, "returning users", 32, each != null ? each : 5_000, servicePid, postmaster, true));
+        return figures;
+    }
+
+    /** One table, markdown, as the README shows it: each figure of both tools and how ltijs compares. */
+    private static void printComparison(List<LaunchGenerator.Figures> ours, List<LaunchGenerator.Figures> theirs) {
+        System.out.printf("%nLTI Publisher and ltijs, same generator, same PostgreSQL, back to back:%n%n");
+        System.out.println("| concurrency | measure | LTI Publisher | ltijs | ltijs vs LTI Publisher |");
+        System.out.println("|---|---|---|---|---|");
+        for (int i = 0; i < ours.size(); i++) {
+            LaunchGenerator.Figures a = ours.get(i);
+            LaunchGenerator.Figures b = theirs.get(i);
+            row(a.concurrency(), "launches/s", "%.0f", a.perSecond(), b.perSecond(), true);
+            row(a.concurrency(), "p50 ms", "%.2f", a.p50(), b.p50(), false);
+            row(a.concurrency(), "p95 ms", "%.2f", a.p95(), b.p95(), false);
+            row(a.concurrency(), "p99 ms", "%.2f", a.p99(), b.p99(), false);
+            row(a.concurrency(), "CPU ms/launch: service", "%.2f", a.serviceCpu(), b.serviceCpu(), false);
+            row(a.concurrency(), "CPU ms/launch: PostgreSQL", "%.2f", a.postgresCpu(), b.postgresCpu(), false);
+            row(a.concurrency(), "CPU ms/launch: service + PostgreSQL", "%.2f", a.serviceCpu() + a.postgresCpu(),
+                    b.serviceCpu() + b.postgresCpu(), false);
+            row(a.concurrency(), "CPU ms/launch: generator", "%.2f", a.generatorCpu(), b.generatorCpu(), false);
         }
-        Map<String, String> auth = query(URI.create(login.headers().firstValue("Location").orElseThrow()).getRawQuery());
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-        String idToken = platform.idToken(LaunchSpec.resourceLink(registration.issuer(), "bench-client",
-                "bench-deployment", resource.launchUrl(), sub), auth.get("nonce"));
-        String form = "id_token=" + enc(idToken) + "&state=" + enc(auth.get("state"));
-        long t1 = System.nanoTime();
-        HttpResponse<Void> launch = http.send(HttpRequest.newBuilder(URI.create(base + "/lti/launch"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
-        long launchNanos = System.nanoTime() - t1;
-        if (launch.statusCode() != 303) {
-            throw new IllegalStateException("launch answered " + launch.statusCode());
-        }
-        return loginNanos + launchNanos;
+    }
+
+    private static void row(int concurrency, String measure, String format, double ours, double theirs,
+            boolean higherIsBetter) {
+        double ratio = theirs / ours;
+        String comparison = higherIsBetter
+                ? (ratio <= 1 ? String.format("%.1f× fewer", 1 / ratio) : String.format("%.1f× more", ratio))
+                : String.format("%.1f×", ratio);
+        System.out.printf("| %d | %s | " + format + " | " + format + " | %s |%n", concurrency, measure, ours, theirs,
+                comparison);
     }
 
     private Process startService(EmbeddedPostgres postgres, int port, String... jvmArgs) throws IOException {
@@ -218,6 +178,8 @@ public final class LaunchBenchmark {
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
                 "-Dlti.keys.encryption-key=YmVuY2htYXJrLW9ubHktZW5jcnlwdGlvbi1rZXktMzI=",
                 "-Dlti.registration.allow-http=true",
+                // the simulated platform listens on loopback, which outbound.AddressPolicy refuses by default
+                "-Dlti.outbound.allowed-networks=127.0.0.1/32,::1/128",
                 "-Dmp.jwt.verify.publickey.location=" + Path.of("src/test/resources/admin-test-public.pem").toUri(),
                 "-Dmp.jwt.verify.issuer=" + AdminApi.ISSUER,
                 "-Dquarkus.log.category.\"org.ltipublisher\".level=WARN",
@@ -229,32 +191,7 @@ public final class LaunchBenchmark {
 
     /** Seconds from process start to a ready answer on /q/health/ready. */
     private double awaitReady(Process service) throws Exception {
-        long startedAt = service.info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
-        for (int i = 0; i < 6000; i++) {
-            try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return (System.currentTimeMillis() - startedAt) / 1000.0;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("service not ready; see target/bench-service.log");
-    }
-
-    private static String perLaunch(Map<String, Double> before, Map<String, Double> after, int launches) {
-        return after.entrySet().stream()
-                .map(e -> String.format("%s %.3f", e.getKey(),
-                        (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) * 1000 / launches))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static double pct(long[] sorted, int percentile) {
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, index)] / 1e6;
+        return generator.awaitReady(service.toHandle(), base + "/q/health/ready", "target/bench-service.log");
     }
 
     private static String cpuModel() {
@@ -264,16 +201,6 @@ public final class LaunchBenchmark {
         } catch (IOException e) {
             return "unknown CPU";
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        return Arrays.stream(raw.split("&")).map(p -> p.split("=", 2)).collect(Collectors.toMap(
-                p -> URLDecoder.decode(p[0], StandardCharsets.UTF_8),
-                p -> p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : ""));
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static int freePort() throws IOException {

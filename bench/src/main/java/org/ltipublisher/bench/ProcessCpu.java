@@ -55,7 +55,7 @@ final class ProcessCpu {
     }
 
     /**
-     * A JVM's threads by id: with {@link #groupDeltas} it shows whether time goes to request handling
+     * A process's threads by id: with {@link #groupDeltas} it shows whether time goes to request handling
      * or to the JVM's own upkeep.
      */
     static Map<Long, ThreadCpu> threads(long pid) {
@@ -107,6 +107,16 @@ final class ProcessCpu {
         }
         if (name.contains("CompilerThre")) {
             return "JIT";
+        }
+        // the ltijs peer: Node's main thread runs its event loop; V8's platform workers do GC and JIT
+        if (name.equals("node")) {
+            return "node main";
+        }
+        if (name.startsWith("V8 ")) {
+            return "V8 workers";
+        }
+        if (name.startsWith("libuv-worker")) {
+            return "libuv pool";
         }
         return "other";
     }
