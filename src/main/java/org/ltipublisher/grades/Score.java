@@ -80,4 +80,8 @@ public class Score {
     public Instant sentAt;
 
     public String origin;
+
+    /** The score that replays this one, once replayed: a replay happens once (V21). */
+    @Column(name = "replayed_as")
+    public UUID replayedAs;
 }

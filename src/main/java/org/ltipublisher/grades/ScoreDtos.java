@@ -38,22 +38,44 @@ public final class ScoreDtos {
             UUID resourceLinkId, BigDecimal scoreGiven, BigDecimal scoreMaximum, String comment,
             String activityProgress, String gradingProgress, Instant timestamp, int attempts, Instant nextAttemptAt,
             String lastError, Instant sentAt, Instant createdAt, String origin, PlatformSource platform,
-            List<AggregateStore.Contribution> contributions) {
+            List<AggregateStore.Contribution> contributions, UUID replayedAs) {
 
         /** {@code platform}: the 1.3 registration or 1.1 consumer of the score's resource link (issue 12). */
         static ScoreView of(Score s, PlatformSource platform) {
             return new ScoreView(s.id, s.status.name().toLowerCase(), s.platformIssuer, s.platformSubject, s.accountId,
                     s.resourceId, s.resourceLinkId, s.scoreGiven, s.scoreMaximum, s.comment, s.activityProgress,
                     s.gradingProgress, s.scoredAt, s.attempts, s.status == ScoreStatus.PENDING ? s.nextAttemptAt : null,
-                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase(), platform, null);
+                    s.lastError, s.sentAt, s.createdAt, s.origin.toLowerCase(), platform, null, s.replayedAs);
+        }
+
+        /** Pending after a temporary failure: the outbox keeps the platform's reason and tries again. */
+        public boolean retrying() {
+            return "pending".equals(status) && lastError != null;
+        }
+
+        /** Failed or superseded and not replayed yet: what a replay may send again. */
+        public boolean replayable() {
+            return ("failed".equals(status) || "superseded".equals(status)) && replayedAs == null;
+        }
+
+        /** The same view naming the score's platform or consumer. */
+        ScoreView withPlatform(PlatformSource source) {
+            return new ScoreView(id, status, issuer, userId, accountId, resourceId, resourceLinkId, scoreGiven,
+                    scoreMaximum, comment, activityProgress, gradingProgress, timestamp, attempts, nextAttemptAt,
+                    lastError, sentAt, createdAt, origin, source, contributions, replayedAs);
         }
 
         /** The same view with the leaf scores an aggregated grade was computed from. */
         ScoreView withContributions(List<AggregateStore.Contribution> from) {
             return new ScoreView(id, status, issuer, userId, accountId, resourceId, resourceLinkId, scoreGiven,
                     scoreMaximum, comment, activityProgress, gradingProgress, timestamp, attempts, nextAttemptAt,
-                    lastError, sentAt, createdAt, origin, platform, from);
+                    lastError, sentAt, createdAt, origin, platform, from, replayedAs);
         }
+    }
+
+    /** One page of the outbox as an administrator filtered it, newest first; {@code hasNext}: older scores follow. */
+    @RegisterForReflection
+    public record ScorePage(List<ScoreView> scores, ScoreFilter filter, int pageSize, boolean hasNext) {
     }
 
     /** The answer to a leaf's score: the leaf score kept and the outbox rows it wrote or moved. */

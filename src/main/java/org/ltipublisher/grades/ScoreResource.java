@@ -44,16 +44,18 @@ public class ScoreResource {
     private final HandOffService handOffs;
     private final ContentCredentials credentials;
     private final TreeGrades treeGrades;
+    private final OutboxReview review;
 
     @Inject
     SecurityIdentity identity;
 
     public ScoreResource(ScoreService scores, HandOffService handOffs, ContentCredentials credentials,
-            TreeGrades treeGrades) {
+            TreeGrades treeGrades, OutboxReview review) {
         this.scores = scores;
         this.handOffs = handOffs;
         this.credentials = credentials;
         this.treeGrades = treeGrades;
+        this.review = review;
     }
 
     @POST
@@ -90,12 +92,16 @@ public class ScoreResource {
 
     @GET
     @RolesAllowed("admin")
-    @Operation(summary = "Scores by outbox status (pending, sent, failed, superseded), newest first, with attempts and reason")
-    public List<ScoreView> list(@QueryParam("status") String status, @QueryParam("limit") @DefaultValue("100") int limit) {
+    @Operation(summary = "Scores by outbox status (pending, retrying, sent, failed, superseded), platform "
+            + "(registration id), resource (published resource id) and user (platform user id or account id), newest "
+            + "first, limit per page, with attempts and the platform's reason")
+    public List<ScoreView> list(@QueryParam("status") String status, @QueryParam("platform") String platform,
+            @QueryParam("resource") String resource, @QueryParam("user") String user, @QueryParam("page") String page,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw Rejection.badRequest("invalid_limit", "limit must be between 1 and 1000, not " + limit);
         }
-        return scores.list(status, limit);
+        return review.search(ScoreFilter.of(status, platform, resource, user, page), limit).scores();
     }
 
     @GET
@@ -108,7 +114,8 @@ public class ScoreResource {
     @POST
     @Path("/{id}/replay")
     @RolesAllowed("admin")
-    @Operation(summary = "Send a failed score again (as a new score with a fresh timestamp)")
+    @Operation(summary = "Send a failed score again (as a new score with a fresh timestamp); once: a score replayed "
+            + "already, pending or sent is refused (409) and nothing is sent")
     public RestResponse<Accepted> replay(@PathParam("id") UUID id) {
         Score replayed = scores.replay(id);
         return RestResponse.ResponseBuilder.<Accepted>create(RestResponse.Status.ACCEPTED)

@@ -8,15 +8,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.ltipublisher.LtiConfig;
@@ -28,6 +31,8 @@ import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
 import org.ltipublisher.resources.ResourceKind;
 import org.ltipublisher.web.Rejection;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Score intake: a score is validated and written to the outbox in the transaction that accepts it,
@@ -257,20 +262,6 @@ public class ScoreService {
     }
 
     @Transactional
-    public List<ScoreDtos.ScoreView> list(String status, int limit) {
-        List<Score> found;
-        if (status == null || status.isBlank()) {
-            found = em.createQuery("from Score order by createdAt desc", Score.class).setMaxResults(limit)
-                    .getResultList();
-        } else {
-            ScoreStatus wanted = status(status);
-            found = em.createQuery("from Score where status = ?1 order by createdAt desc", Score.class)
-                    .setParameter(1, wanted).setMaxResults(limit).getResultList();
-        }
-        return views(found);
-    }
-
-    @Transactional
     public ScoreDtos.ScoreView get(UUID id) {
         Score score = em.find(Score.class, id);
         if (score == null) {
@@ -322,27 +313,101 @@ public class ScoreService {
                 s.resourceLinkId == null ? null : platforms.get(s.resourceLinkId))).toList();
     }
 
+    /** What a replay did to one score. */
+    public enum ReplayOutcome {
+        REPLAYED, ALREADY_PENDING, ALREADY_SENT, ALREADY_REPLAYED
+    }
+
+    /** What replaying several scores did: how many went out again, and why the others were left as they were. */
+    @RegisterForReflection
+    public record ReplayReport(int replayed, int alreadyPending, int alreadySent, int alreadyReplayed,
+            List<UUID> replays) {
+
+        static ReplayReport of(List<ReplayOutcome> outcomes, List<UUID> replays) {
+            return new ReplayReport(count(outcomes, ReplayOutcome.REPLAYED), count(outcomes, ReplayOutcome.ALREADY_PENDING),
+                    count(outcomes, ReplayOutcome.ALREADY_SENT), count(outcomes, ReplayOutcome.ALREADY_REPLAYED), replays);
+        }
+
+        private static int count(List<ReplayOutcome> outcomes, ReplayOutcome wanted) {
+            return (int) outcomes.stream().filter(wanted::equals).count();
+        }
+    }
+
     /**
      * Sends a failed (or superseded) score again: a new outbox row with a fresh timestamp, so the
-     * platform does not drop it as older than what it has.
+     * platform does not drop it as older than what it has. The score's row is locked first, and a score is
+     * replayed once: a second replay (a double click, another administrator) waits for the first and is refused.
      */
     @Transactional
     public Score replay(UUID id) {
-        Score failed = em.find(Score.class, id);
+        Score failed = em.find(Score.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (failed == null) {
             throw Rejection.notFound("unknown_score", "no score with id " + id);
         }
-        if (failed.status == ScoreStatus.PENDING || failed.status == ScoreStatus.SENT) {
+        ReplayOutcome outcome = replayLocked(failed);
+        if (outcome == ReplayOutcome.ALREADY_REPLAYED) {
+            throw Rejection.conflict("already_replayed", "score " + id + " was replayed already, as score "
+                    + failed.replayedAs + ": nothing more was sent");
+        }
+        if (outcome != ReplayOutcome.REPLAYED) {
             throw Rejection.conflict("not_replayable", "score " + id + " is " + failed.status.name().toLowerCase()
                     + ": only failed or superseded scores are replayed");
+        }
+        return em.find(Score.class, failed.replayedAs);
+    }
+
+    /**
+     * Replays several scores in one transaction: every id must name a score (else nothing is replayed, 404);
+     * scores that are pending, sent or replayed already are left as they are and counted. Rows are locked in id
+     * order (two bulk replays never wait on each other in a circle) and replayed oldest first, so the newest
+     * grade of a learner gets the latest timestamp and stays the platform's.
+     */
+    @Transactional
+    public ReplayReport replayAll(List<UUID> ids) {
+        List<UUID> distinct = ids.stream().distinct().sorted().toList();
+        if (distinct.isEmpty()) {
+            return ReplayReport.of(List.of(), List.of());
+        }
+        List<Score> locked = em.createQuery("from Score where id in ?1 order by id", Score.class)
+                .setParameter(1, distinct).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        if (locked.size() != distinct.size()) {
+            Set<UUID> found = locked.stream().map(score -> score.id).collect(Collectors.toSet());
+            UUID missing = distinct.stream().filter(id -> !found.contains(id)).findFirst().orElseThrow();
+            throw Rejection.notFound("unknown_score", "no score with id " + missing + ": nothing was replayed");
+        }
+        List<ReplayOutcome> outcomes = new ArrayList<>();
+        List<UUID> replays = new ArrayList<>();
+        locked.stream().sorted(Comparator.comparing((Score score) -> score.createdAt)
+                .thenComparing(score -> score.scoredAt)).forEach(score -> {
+                    ReplayOutcome outcome = replayLocked(score);
+                    outcomes.add(outcome);
+                    if (outcome == ReplayOutcome.REPLAYED) {
+                        replays.add(score.replayedAs);
+                    }
+                });
+        return ReplayReport.of(outcomes, replays);
+    }
+
+    /** Replays a score whose row this transaction has locked, unless it is pending, sent or replayed already. */
+    private ReplayOutcome replayLocked(Score failed) {
+        if (failed.status == ScoreStatus.PENDING) {
+            return ReplayOutcome.ALREADY_PENDING;
+        }
+        if (failed.status == ScoreStatus.SENT) {
+            return ReplayOutcome.ALREADY_SENT;
+        }
+        if (failed.replayedAs != null) {
+            return ReplayOutcome.ALREADY_REPLAYED;
         }
         ScoreSubmission again = new ScoreSubmission(failed.scoreGiven, failed.scoreMaximum, failed.comment,
                 failed.activityProgress, failed.gradingProgress, null, null, null, null, null, null, null);
         Score replayed = record(new ScoreTarget(failed.accountId, failed.resourceId, failed.resourceLinkId,
                 failed.platformIssuer, failed.platformSubject), again, "REPLAY", failed.scoreMaximum);
         replayed.nextAttemptAt = clock.instant();
-        failed.lastError = (failed.lastError == null ? "" : failed.lastError + "; ") + "replayed as " + replayed.id;
-        return replayed;
+        failed.replayedAs = replayed.id;
+        // the next replay of this learner and link reads the newest timestamp through JDBC: it must see this row
+        em.flush();
+        return ReplayOutcome.REPLAYED;
     }
 
     /**
@@ -355,17 +420,7 @@ public class ScoreService {
                 + "and not exists (select 1 from Score n where n.accountId = s.accountId and n.resourceId = s.resourceId "
                 + "and n.resourceLinkId = s.resourceLinkId and n.createdAt > s.createdAt)", UUID.class)
                 .setParameter(1, resourceLinkRowId).setParameter(2, ScoreStatus.FAILED).getResultList();
-        failed.forEach(this::replay);
-        return failed.size();
-    }
-
-    static ScoreStatus status(String value) {
-        try {
-            return ScoreStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw Rejection.badRequest("invalid_status", "status must be one of pending, sent, failed, superseded; not "
-                    + quoted(value));
-        }
+        return replayAll(failed).replayed();
     }
 
     /**
