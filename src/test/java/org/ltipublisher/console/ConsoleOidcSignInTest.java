@@ -239,6 +239,7 @@ class ConsoleOidcSignInTest extends WithPostgres {
         int refusedBefore = provider.refusedTokenRequests();
         HttpResponse<String> refused = attacker.finish(swapped);
         assertEquals(401, refused.statusCode(), refused.statusCode() + " " + refused.headers().map());
+        assertTrue(refused.body().contains("oidc_sign_in_failed"), "the tool's page with the reason: " + refused.body());
         assertEquals(refusedBefore + 1, provider.refusedTokenRequests(), "the provider refused the verifier");
         assertFalse(attacker.cookies.containsKey(ConsoleSessions.COOKIE));
         assertEquals(0, sessions());
