@@ -94,7 +94,9 @@ public class ConsoleAdminStore {
         String name = username == null ? "" : username.trim();
         record Row(UUID id, String username, String hash) {
         }
-        Optional<Row> row = sql.queryOne("select id, username, password_hash from console_admin where username = ?",
+        Optional<Row> row = sql.queryOne("""
+                select id, username, password_hash from console_admin where username = ? and origin = 'local'
+                """,
                 r -> new Row(r.getObject("id", UUID.class), r.getString("username"), r.getString("password_hash")),
                 name);
         String candidate = password == null ? "" : password;
@@ -111,10 +113,25 @@ public class ConsoleAdminStore {
     public ConsoleAdmin devAdmin() {
         sql.update("""
                 insert into console_admin (id, username, password_hash, created_at) values (?, 'dev-admin', ?, ?)
-                on conflict (username) do nothing
+                on conflict (username) where origin = 'local' do nothing
                 """, UUID.randomUUID(), BcryptUtil.bcryptHash(randomToken()), clock.instant());
-        return sql.queryOne("select id, username from console_admin where username = 'dev-admin'",
+        return sql.queryOne("select id, username from console_admin where username = 'dev-admin' and origin = 'local'",
                 r -> new ConsoleAdmin(r.getObject("id", UUID.class), r.getString("username"))).orElseThrow();
+    }
+
+    /**
+     * The administrator the school's identity provider signed in, recorded (or renamed) under its issuer and subject,
+     * the pair OpenID Connect Core 1.0 §5.7 names as the only stable identifier. One upsert: concurrent first
+     * sign-ins of one person make one row.
+     */
+    public ConsoleAdmin identityProviderAdmin(String issuer, String subject, String username) {
+        return sql.queryOne("""
+                insert into console_admin (id, username, origin, oidc_issuer, oidc_subject, created_at)
+                values (?, ?, 'oidc', ?, ?, ?)
+                on conflict (oidc_issuer, oidc_subject) where origin = 'oidc' do update set username = excluded.username
+                returning id, username
+                """, r -> new ConsoleAdmin(r.getObject("id", UUID.class), r.getString("username")),
+                UUID.randomUUID(), username, issuer, subject, clock.instant()).orElseThrow();
     }
 
     private String requireUsername(String username) {

@@ -33,7 +33,7 @@ public class ConsoleResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance signin(String error, String username, boolean devMode);
+        static native TemplateInstance signin(String error, String username, boolean devMode, String oidcProvider);
 
         static native TemplateInstance setup(String token, String error);
 
@@ -46,6 +46,7 @@ public class ConsoleResource {
     private final ConsoleAccess access;
     private final ConsoleDashboard dashboard;
     private final BrowserForms browserForms;
+    private final ConsoleOidcSignIns oidcSignIns;
 
     @Context
     HttpHeaders headers;
@@ -57,13 +58,14 @@ public class ConsoleResource {
     HttpServerRequest request;
 
     public ConsoleResource(ConsoleAdminStore admins, ConsoleSignIns signIns, ConsoleSessions sessions,
-            ConsoleAccess access, ConsoleDashboard dashboard, BrowserForms browserForms) {
+            ConsoleAccess access, ConsoleDashboard dashboard, BrowserForms browserForms, ConsoleOidcSignIns oidcSignIns) {
         this.admins = admins;
         this.signIns = signIns;
         this.sessions = sessions;
         this.access = access;
         this.dashboard = dashboard;
         this.browserForms = browserForms;
+        this.oidcSignIns = oidcSignIns;
     }
 
     @GET
@@ -75,7 +77,7 @@ public class ConsoleResource {
     @GET
     @Path("/signin")
     public TemplateInstance signInForm() {
-        return Templates.signin(null, "", devMode());
+        return Templates.signin(null, "", devMode(), oidcProvider());
     }
 
     @POST
@@ -87,7 +89,8 @@ public class ConsoleResource {
                 .map(admin -> RestResponse.ResponseBuilder.<TemplateInstance>seeOther(URI.create("/console"))
                         .cookie(sessions.open(admin)).build())
                 .orElseGet(() -> RestResponse.status(RestResponse.Status.UNAUTHORIZED, Templates.signin(
-                        "Unknown username or wrong password.", username == null ? "" : username, devMode())));
+                        "Unknown username or wrong password.", username == null ? "" : username, devMode(),
+                        oidcProvider())));
     }
 
     /** Dev mode only: one click signs in as the dev admin, as the README's quick start promises. */
@@ -134,6 +137,11 @@ public class ConsoleResource {
         ConsoleAdmin admin = admins.completeSetup(token, username, password);
         return RestResponse.ResponseBuilder.<TemplateInstance>seeOther(URI.create("/console"))
                 .cookie(sessions.open(admin)).build();
+    }
+
+    /** The identity provider's name when sign-in with it is configured; null hides its button. */
+    private String oidcProvider() {
+        return oidcSignIns.providerName().orElse(null);
     }
 
     static boolean devMode() {

@@ -62,7 +62,7 @@ public class HttpLayerFailures {
     }
 
     /** Ends the request with the tool's page (or JSON for an API client) for this rejection. */
-    void render(RoutingContext context, Rejection rejection) {
+    public void render(RoutingContext context, Rejection rejection) {
         render(context, rejection, TraceIdFilter.traceId(context.request().getHeader("traceparent"),
                 context.request().getHeader(TraceIdFilter.HEADER)));
     }

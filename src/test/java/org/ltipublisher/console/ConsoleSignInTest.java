@@ -201,6 +201,25 @@ class ConsoleSignInTest extends WithPostgres {
     }
 
     @Test
+    void withoutAnIdentityProviderTheOidcSignInDoesNotExist() {
+        given().redirects().follow(false).accept("text/html").get("/console/oidc/signin").then().statusCode(404)
+                .body(containsString("oidc_not_configured"));
+        given().get("/console/signin").then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(containsString("oidc-signin")));
+    }
+
+    @Test
+    void anIdentityProviderAdministratorHasNoPasswordToSignInWith() throws SQLException {
+        firstAdmin("local-admin");
+        // recorded from an identity provider under the same name as a local administrator: neither takes the other
+        ConsoleFixture.sql(db, "insert into console_admin (id, username, origin, oidc_issuer, oidc_subject, created_at) "
+                + "values (gen_random_uuid(), 'local-admin', 'oidc', 'https://idp.example', 'sub-1', now())");
+        assertEquals(303, signIn(new LtiBrowser(), "local-admin", PASSWORD).statusCode());
+        assertEquals(401, signIn(new LtiBrowser(), "local-admin", "").statusCode());
+        assertEquals(2, DbCounts.scalar(db, "select count(*) from console_admin where username = 'local-admin'"));
+    }
+
+    @Test
     void theBearerAdminApiStillWorks() {
         AdminApi.admin().get("/api/v1/keys").then().statusCode(200);
         given().get("/api/v1/keys").then().statusCode(401);
