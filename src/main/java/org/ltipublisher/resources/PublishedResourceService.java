@@ -204,13 +204,13 @@ public class PublishedResourceService {
 
     private static ResourceKind parseKind(String kind) {
         if (kind == null || kind.isBlank()) {
-            throw Rejection.unprocessable("missing_field", "kind is required: course, unit, activity or problem");
+            throw Rejection.unprocessable("missing_field", "kind is required: course, section, unit, activity or problem");
         }
         try {
             return ResourceKind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Rejection.unprocessable("invalid_kind",
-                    "kind '" + kind + "' is not one of course, unit, activity, problem");
+            throw Rejection.unprocessable("invalid_kind", "kind '" + kind + "' is not one of " + String.join(", ",
+                    java.util.Arrays.stream(ResourceKind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList()));
         }
     }
 
