@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -102,7 +103,7 @@ public class ConsoleContentResource {
     /** Publishes a root; the page shows the content credential's secret, once, as the API answer does. */
     @POST
     public TemplateInstance create(@RestCookie(ConsoleSessions.COOKIE) String cookie,
-            @RestForm(BrowserForms.FIELD) String csrfToken, @jakarta.ws.rs.BeanParam SettingsForm form) {
+            @RestForm(BrowserForms.FIELD) String csrfToken, @BeanParam SettingsForm form) {
         ConsoleAdmin admin = access.require(cookie);
         browserForms.verify(headers, uriInfo, csrfToken);
         return Templates.created(admin, resources.create(form.request(), publicUrl.base(uriInfo)));
@@ -124,7 +125,7 @@ public class ConsoleContentResource {
     @POST
     @Path("/{id}")
     public RestResponse<Object> update(@RestCookie(ConsoleSessions.COOKIE) String cookie, @PathParam("id") String id,
-            @RestForm(BrowserForms.FIELD) String csrfToken, @jakarta.ws.rs.BeanParam SettingsForm form) {
+            @RestForm(BrowserForms.FIELD) String csrfToken, @BeanParam SettingsForm form) {
         access.require(cookie);
         browserForms.verify(headers, uriInfo, csrfToken);
         UUID resource = resourceId(id);
@@ -135,7 +136,7 @@ public class ConsoleContentResource {
     @POST
     @Path("/{id}/children")
     public TemplateInstance createChild(@RestCookie(ConsoleSessions.COOKIE) String cookie, @PathParam("id") String id,
-            @RestForm(BrowserForms.FIELD) String csrfToken, @jakarta.ws.rs.BeanParam SettingsForm form) {
+            @RestForm(BrowserForms.FIELD) String csrfToken, @BeanParam SettingsForm form) {
         ConsoleAdmin admin = access.require(cookie);
         browserForms.verify(headers, uriInfo, csrfToken);
         return Templates.created(admin, resources.createChild(resourceId(id), form.request(), publicUrl.base(uriInfo)));
