@@ -122,6 +122,29 @@ public class PublishedResourceService {
         return resources.listByTitle().stream().map(r -> view(r, baseUrl)).toList();
     }
 
+    /** Every resource, each tree depth-first in sibling order under its root; roots by title (the console's list). */
+    @Transactional
+    public List<ResourceDtos.OutlineRow> outline(String baseUrl) {
+        List<ResourceView> all = list(baseUrl);
+        Map<UUID, ResourceView> byResource = new java.util.HashMap<>();
+        all.forEach(v -> byResource.put(v.id(), v));
+        List<ResourceDtos.OutlineRow> rows = new java.util.ArrayList<>();
+        all.stream().filter(v -> v.tree().parentId() == null || !byResource.containsKey(v.tree().parentId()))
+                .forEach(root -> addSubtree(root, 0, byResource, rows));
+        return rows;
+    }
+
+    private static void addSubtree(ResourceView node, int depth, Map<UUID, ResourceView> byResource,
+            List<ResourceDtos.OutlineRow> rows) {
+        rows.add(new ResourceDtos.OutlineRow(depth, node));
+        for (UUID child : node.tree().children()) {
+            ResourceView view = byResource.get(child);
+            if (view != null && depth < ContentTree.MAX_DEPTH) {
+                addSubtree(view, depth + 1, byResource, rows);
+            }
+        }
+    }
+
     @Transactional
     public ResourceView get(UUID id, String baseUrl) {
         return view(require(id), baseUrl);
@@ -181,13 +204,13 @@ public class PublishedResourceService {
 
     private static ResourceKind parseKind(String kind) {
         if (kind == null || kind.isBlank()) {
-            throw Rejection.unprocessable("missing_field", "kind is required: course, unit, activity or problem");
+            throw Rejection.unprocessable("missing_field", "kind is required: course, section, unit, activity or problem");
         }
         try {
             return ResourceKind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Rejection.unprocessable("invalid_kind",
-                    "kind '" + kind + "' is not one of course, unit, activity, problem");
+            throw Rejection.unprocessable("invalid_kind", "kind '" + kind + "' is not one of " + String.join(", ",
+                    java.util.Arrays.stream(ResourceKind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList()));
         }
     }
 

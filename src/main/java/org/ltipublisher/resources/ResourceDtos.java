@@ -49,6 +49,10 @@ public final class ResourceDtos {
             java.util.List<UUID> children) {
     }
 
+    /** One line of the content outline: a resource and how deep it sits in its tree (0 for a root). */
+    public record OutlineRow(int depth, ResourceView resource) {
+    }
+
     /**
      * The content application's credential for this resource: it reports scores with
      * {@code Authorization: Basic base64(keyId:secret)} and the learner's launch token. The secret is shown once.

@@ -23,9 +23,9 @@ import org.ltipublisher.web.Rejection;
 public class EnrolmentResource {
 
     private final PublishedResourceService resources;
-    private final EnrolmentStore enrolments;
+    private final EnrolmentService enrolments;
 
-    public EnrolmentResource(PublishedResourceService resources, EnrolmentStore enrolments) {
+    public EnrolmentResource(PublishedResourceService resources, EnrolmentService enrolments) {
         this.resources = resources;
         this.enrolments = enrolments;
     }

@@ -70,7 +70,10 @@ class ConsoleRegistrationDetailTest extends WithPostgres {
     void platformDetailsDeploymentsAndPolicyAreEditedFromThePage() {
         UUID id = newRegistration();
         String base = "/console/registrations/" + id;
-        page(base).then().statusCode(200).body(containsString("Platform details")).body(containsString("PENDING"));
+        page(base).then().statusCode(200).body(containsString("Platform details")).body(containsString("PENDING"))
+                .body(containsString("How to register in your LMS")).body(containsString("docs/platforms/brightspace.md"));
+        page("/console/registrations").then().statusCode(200).body(containsString("How to register in your LMS"))
+                .body(containsString("Dynamic Registration URL"));
 
         String issuer = "https://moodle-" + UUID.randomUUID() + ".example.edu";
         Response saved = post(base + "/platform", Map.of("issuer", issuer, "clientId", "client-7",
