@@ -65,8 +65,8 @@ public class PurgeJob {
         try {
             run();
         } catch (RuntimeException e) {
-            // the lease runs out and the next tick (here or on another replica) starts again
-            LOG.warnf(e, "purge failed; retried after lti.retention.lease");
+            // the lease was released (or runs out); a later tick here or on another replica starts again
+            LOG.warnf(e, "purge failed; the next run is due after lti.retention.every");
         }
     }
 
