@@ -15,7 +15,8 @@ import org.ltipublisher.web.Rejection;
  * a refused launch rolls back and leaves its nonce unused. LTI 1.3 id_token nonces (Security Framework
  * §5.1.3 step 9: {@code IdTokenValidator} only compares it with the login's) are unique per tool; LTI 1.1
  * OAuth nonces (RFC 5849 §3.3) per consumer, so they keep their own table. Once past {@code expires_at} a
- * nonce can no longer be replayed (its token or timestamp is refused first); retention.PurgeJob deletes it then.
+ * nonce can no longer be replayed (its token or timestamp is refused first); {@link SpentIdTokenNonces} and
+ * {@link SpentOAuthNonces} delete it then, in the leased purge.
  */
 @ApplicationScoped
 public class NonceStore {

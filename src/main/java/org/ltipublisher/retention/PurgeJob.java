@@ -4,19 +4,19 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
-import org.ltipublisher.LtiConfig;
-import org.ltipublisher.console.ConsoleConfig;
+import org.ltipublisher.db.ExpiredRows;
 import org.ltipublisher.db.JobLeases;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +28,10 @@ import io.quarkus.scheduler.Scheduled;
  * interval, so the replicas together purge once per interval. A replica that dies mid-run stops renewing; its
  * lease runs out after {@code lti.retention.lease} and the next tick elsewhere takes over. No advisory lock, no
  * long transaction: it works behind PgBouncer in transaction mode.
+ *
+ * <p>What goes is each owning feature's decision: every {@link ExpiredRows} bean deletes one batch of its own
+ * table (features talk through their own code, never through each other's tables); this job holds the lease, fixes
+ * the cutoffs from {@link RetentionConfig}, loops while batches come back full, counts and logs.
  */
 @ApplicationScoped
 public class PurgeJob {
@@ -35,27 +39,23 @@ public class PurgeJob {
     static final String LEASE = "purge";
     private static final Logger LOG = Logger.getLogger(PurgeJob.class);
 
-    private final PurgeStore store;
+    private final Instance<ExpiredRows> tables;
     private final JobLeases leases;
     private final RetentionConfig retention;
-    private final LtiConfig lti;
-    private final ConsoleConfig console;
     private final MeterRegistry registry;
     private final Clock clock;
     private final String replica = ManagementFactory.getRuntimeMXBean().getName();
 
-    public PurgeJob(PurgeStore store, JobLeases leases, RetentionConfig retention, LtiConfig lti, ConsoleConfig console,
-            MeterRegistry registry, Clock clock) {
-        this.store = store;
+    public PurgeJob(Instance<ExpiredRows> tables, JobLeases leases, RetentionConfig retention, MeterRegistry registry,
+            Clock clock) {
+        this.tables = tables;
         this.leases = leases;
         this.retention = retention;
-        this.lti = lti;
-        this.console = console;
         this.registry = registry;
         this.clock = clock;
     }
 
-    /** Rows deleted per table by one run, in the order the run went through them. */
+    /** Rows deleted per table by one run, in the order the run went through them (by table name). */
     public record PurgeReport(String holder, Map<String, Long> purged, Duration took, boolean leaseLost) {
     }
 
@@ -80,17 +80,18 @@ public class PurgeJob {
         Map<String, Long> purged = new LinkedHashMap<>();
         boolean leaseLost = false;
         try {
-            for (Step step : steps(started)) {
+            ExpiredRows.Cutoffs cutoffs = cutoffs(started);
+            for (ExpiredRows table : ordered()) {
                 long total = 0;
                 int deleted;
                 do {
-                    deleted = step.batch().applyAsInt(retention.batchSize());
+                    deleted = table.deleteBatch(cutoffs, retention.batchSize());
                     total += deleted;
                     leaseLost = !leases.renew(LEASE, holder, clock.instant().plus(retention.lease()));
                 } while (deleted >= retention.batchSize() && !leaseLost);
-                purged.put(step.table(), total);
+                purged.merge(table.table(), total, Long::sum);
                 if (total > 0) {
-                    registry.counter("lti.retention.purged", "table", step.table()).increment(total);
+                    registry.counter("lti.retention.purged", "table", table.table()).increment(total);
                 }
                 if (leaseLost) {
                     break;
@@ -115,26 +116,14 @@ public class PurgeJob {
         return Optional.of(report);
     }
 
-    private record Step(String table, IntUnaryOperator batch) {
+    /** Cutoffs fixed at the start: rows becoming old during the run wait for the next one, so each loop ends. */
+    private ExpiredRows.Cutoffs cutoffs(Instant now) {
+        return new ExpiredRows.Cutoffs(now, now.minus(retention.sentScores()), now.minus(retention.syncRuns()),
+                Math.max(1, retention.syncRunsKept()), now.minus(retention.spentLinks()));
     }
 
-    /** Cutoffs fixed at the start: rows becoming old during the run wait for the next one, so each loop ends. */
-    private List<Step> steps(Instant now) {
-        Instant scores = now.minus(retention.sentScores());
-        Instant syncRuns = now.minus(retention.syncRuns());
-        int kept = Math.max(1, retention.syncRunsKept());
-        Instant spentLinks = now.minus(retention.spentLinks());
-        Instant idleSince = now.minus(console.sessionIdleTimeout());
-        Instant failureWindows = now.minus(lti.accounts().signInWindow());
-        return List.of(
-                new Step("lti_nonce", limit -> store.idTokenNonces(now, limit)),
-                new Step("lti11_nonce", limit -> store.oauthNonces(now, limit)),
-                new Step("score", limit -> store.deliveredScores(scores, limit)),
-                new Step("sync_run", limit -> store.syncRuns(syncRuns, kept, limit)),
-                new Step("registration_url", limit -> store.registrationUrls(spentLinks, limit)),
-                new Step("tool_session", limit -> store.toolSessions(now, limit)),
-                new Step("console_session", limit -> store.consoleSessions(now, idleSince, limit)),
-                new Step("sign_in_failure", limit -> store.signInFailures(failureWindows, limit)),
-                new Step("console_setup_link", limit -> store.consoleSetupLinks(spentLinks)));
+    /** Every feature's expired rows, by table name, so the log line reads the same on every run and replica. */
+    private List<ExpiredRows> ordered() {
+        return tables.stream().sorted(Comparator.comparing(ExpiredRows::table)).toList();
     }
 }
