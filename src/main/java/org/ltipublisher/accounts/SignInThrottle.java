@@ -13,8 +13,6 @@ import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
-import io.quarkus.scheduler.Scheduled;
-
 /**
  * Sign-in attempts, limited per username and per client address, with the counts in PostgreSQL so every
  * replica enforces the same limit. A failure is one upsert (race-free under concurrent attempts); a
@@ -114,13 +112,6 @@ public class SignInThrottle {
     /** A successful sign-in forgets the username's failures (the address's stay counted). */
     public void clearFailures(Keyspace keyspace, String username) {
         sql.update("delete from sign_in_failure where throttle_key = ?", userKey(keyspace, username));
-    }
-
-    /** Counts whose window has run out limit nobody; deleting them keeps the table small. */
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void purgeExpired() {
-        sql.update("delete from sign_in_failure where window_started_at < ?",
-                clock.instant().minus(config.accounts().signInWindow()));
     }
 
     private static String userKey(Keyspace keyspace, String username) {

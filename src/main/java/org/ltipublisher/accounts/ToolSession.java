@@ -17,8 +17,6 @@ import jakarta.ws.rs.core.NewCookie;
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.JdbcTemplate;
 
-import io.quarkus.scheduler.Scheduled;
-
 /**
  * A local sign-in, kept as a row in PostgreSQL so any replica recognises it and sign-out ends it everywhere.
  * The cookie holds 256 random bits; the row holds only their SHA-256, so reading the table yields no
@@ -65,12 +63,6 @@ public class ToolSession {
         }
         return sql.queryOne("select account_id from tool_session where id_sha256 = ? and expires_at > ?",
                 row -> row.getObject("account_id", UUID.class), sha256(cookieValue), clock.instant());
-    }
-
-    /** Expired sessions sign nobody in; deleting them keeps the table as small as the signed-in users. */
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void purgeExpired() {
-        sql.update("delete from tool_session where expires_at < ?", clock.instant());
     }
 
     static String sha256(String value) {

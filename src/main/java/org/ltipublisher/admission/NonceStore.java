@@ -5,19 +5,18 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.web.Rejection;
 
-import io.quarkus.scheduler.Scheduled;
-
 /**
  * Where every launch's nonce is spent, exactly once, by a unique insert in the launch's own transaction, so
  * a refused launch rolls back and leaves its nonce unused. LTI 1.3 id_token nonces (Security Framework
  * §5.1.3 step 9: {@code IdTokenValidator} only compares it with the login's) are unique per tool; LTI 1.1
- * OAuth nonces (RFC 5849 §3.3) per consumer, so they keep their own table.
+ * OAuth nonces (RFC 5849 §3.3) per consumer, so they keep their own table. Once past {@code expires_at} a
+ * nonce can no longer be replayed (its token or timestamp is refused first); {@link SpentIdTokenNonces} and
+ * {@link SpentOAuthNonces} delete it then, in the leased purge.
  */
 @ApplicationScoped
 public class NonceStore {
@@ -63,16 +62,5 @@ public class NonceStore {
             throw Rejection.unauthorized("nonce_used", "oauth_nonce '" + nonce + "' was already used with this "
                     + "consumer key: the launch was replayed; start it again from the LMS");
         }
-    }
-
-    /**
-     * An expired nonce can no longer be replayed: its id_token and state, or its OAuth timestamp, are
-     * outside their windows by then.
-     */
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    @Transactional
-    void purgeExpired() {
-        sql.update("delete from lti_nonce where expires_at < ?", clock.instant());
-        sql.update("delete from lti11_nonce where expires_at < ?", clock.instant());
     }
 }

@@ -14,8 +14,6 @@ import jakarta.ws.rs.core.NewCookie;
 
 import org.ltipublisher.db.JdbcTemplate;
 
-import io.quarkus.scheduler.Scheduled;
-
 /**
  * Console sessions as rows in PostgreSQL, so every replica knows them and sign-out ends them everywhere.
  * The cookie is {@code __Host-} prefixed (RFC 6265bis §4.1.3.2: Secure, Path=/, no Domain), HttpOnly and
@@ -66,13 +64,6 @@ public class ConsoleSessions {
             sql.update("delete from console_session where id_sha256 = ?", sha256(cookieValue));
         }
         return cookie("", 0);
-    }
-
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void purgeExpired() {
-        Instant now = clock.instant();
-        sql.update("delete from console_session where expires_at < ? or last_seen_at < ?", now,
-                now.minus(config.sessionIdleTimeout()));
     }
 
     static String sha256(String value) {
