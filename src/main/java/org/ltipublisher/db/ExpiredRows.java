@@ -21,9 +21,10 @@ public interface ExpiredRows {
      * @param syncRunsBefore sync runs started before this may go ({@code sync-runs})...
      * @param syncRunsKept ...except the newest this many of each resource and kind ({@code sync-runs-kept}, at least 1)
      * @param spentLinksBefore registration URLs and setup links expired or used before this may go ({@code spent-links})
+     * @param launchCountsBefore hourly launch counts of hours before this may go ({@code launch-counts})
      */
     record Cutoffs(Instant now, Instant sentScoresBefore, Instant syncRunsBefore, int syncRunsKept,
-            Instant spentLinksBefore) {
+            Instant spentLinksBefore, Instant launchCountsBefore) {
     }
 
     /** The table whose rows {@link #deleteBatch} deletes: the purge's log line and metric tag name it. */

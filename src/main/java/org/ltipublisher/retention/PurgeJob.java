@@ -119,7 +119,8 @@ public class PurgeJob {
     /** Cutoffs fixed at the start: rows becoming old during the run wait for the next one, so each loop ends. */
     private ExpiredRows.Cutoffs cutoffs(Instant now) {
         return new ExpiredRows.Cutoffs(now, now.minus(retention.sentScores()), now.minus(retention.syncRuns()),
-                Math.max(1, retention.syncRunsKept()), now.minus(retention.spentLinks()));
+                Math.max(1, retention.syncRunsKept()), now.minus(retention.spentLinks()),
+                now.minus(retention.launchCounts()));
     }
 
     /** Every feature's expired rows, by table name, so the log line reads the same on every run and replica. */

@@ -51,4 +51,8 @@ public interface RetentionConfig {
      */
     @WithDefault("7d")
     Duration spentLinks();
+
+    /** Hourly launch counts (the console dashboard shows the last 24 h) are kept this long. */
+    @WithDefault("30d")
+    Duration launchCounts();
 }

@@ -173,6 +173,10 @@ class PurgeJobTest extends WithPostgres {
                     on conflict (id) do update set token_sha256 = excluded.token_sha256,
                         created_at = excluded.created_at, expires_at = excluded.expires_at, used_at = null
                     """, "setup-" + tag);
+            // hourly launch counts: one 31 days old (goes) and one of the last hour (stays); the reason tags them
+            exec("insert into launch_count (hour, outcome, reason, count) values "
+                    + "(date_trunc('hour', now() - interval '31 days'), 'refused', ?, 3), "
+                    + "(date_trunc('hour', now() - interval '1 hour'), 'refused', ?, 2)", "old-" + tag, "live-" + tag);
             double purgedScoresBefore = purgedCounter("score");
 
             PurgeReport report = job.run().orElseThrow();
@@ -197,6 +201,8 @@ class PurgeJobTest extends WithPostgres {
             assertEquals("user:live-" + tag, text("select string_agg(throttle_key, ',') from sign_in_failure "
                     + "where throttle_key like ?", "user:%-" + tag));
             assertEquals(0, count("select count(*) from console_setup_link"));
+            assertEquals("live-" + tag, text("select string_agg(reason, ',') from launch_count where reason like ?",
+                    "%-" + tag));
             assertTrue(report.purged().get("score") >= 3, report.toString());
             assertTrue(purgedCounter("score") - purgedScoresBefore >= 3, "lti.retention.purged{table=score} counts");
         } finally {
