@@ -41,6 +41,16 @@ public interface LtiConfig {
 
     Admin admin();
 
+    Db db();
+
+    interface Db {
+        /**
+         * pgjdbc's prepareThreshold, which the datasource reads (application.properties): 0 behind PgBouncer in
+         * transaction mode, where a named server-side prepared statement is gone in the next transaction.
+         */
+        int prepareThreshold();
+    }
+
     interface Launch {
         /** Leeway for exp/iat (Security Framework §5.1.3 step 8; platforms' clocks run ahead). */
         Duration clockSkew();

@@ -30,6 +30,7 @@ import org.ltipublisher.testing.ContentApi;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
 import org.ltipublisher.testing.LtiBrowser.PlatformForm;
+import org.ltipublisher.testing.PgBouncer;
 import org.ltipublisher.testing.PlatformServices;
 import org.ltipublisher.testing.PlatformSimulator;
 
@@ -40,11 +41,14 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * Two processes of the packaged service on one PostgreSQL, as two pods behind an ingress without
  * sticky sessions: a login on one replica is finished on the other, a key rotated on one is served by
- * both, and the score outbox is drained by both with every score sent exactly once.
+ * both, and the score outbox is drained by both with every score sent exactly once. Both reach PostgreSQL
+ * through one PgBouncer in transaction mode, as through CloudNativePG's Pooler (README "Behind PgBouncer"):
+ * migrations at start included.
  */
 class TwoReplicasIT {
 
     static EmbeddedPostgres postgres;
+    static PgBouncer pgBouncer;
     static final List<Process> replicas = new ArrayList<>();
     static String replicaA;
     static String replicaB;
@@ -54,6 +58,7 @@ class TwoReplicasIT {
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
+        pgBouncer = PgBouncer.start("localhost", postgres.getPort(), "postgres", "postgres");
         platform = new PlatformSimulator();
         int portA = freePort();
         int portB = freePort();
@@ -80,6 +85,7 @@ class TwoReplicasIT {
             replica.waitFor();
         }
         platform.close();
+        pgBouncer.close();
         postgres.close();
         RestAssured.reset();
     }
@@ -201,7 +207,8 @@ class TwoReplicasIT {
         Path adminKey = Path.of(TwoReplicasIT.class.getResource("/admin-test-public.pem").toURI());
         List<String> command = List.of(java,
                 "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "-Dquarkus.datasource.jdbc.url=" + pgBouncer.jdbcUrl("postgres"),
+                "-Dlti.db.prepare-threshold=0",
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=postgres",
                 "-Dlti.keys.encryption-key=dHdvLXJlcGxpY2FzLXRlc3QtZW5jcnlwdGlvbi1rZXk=",

@@ -102,4 +102,27 @@ class KubernetesManifestsTest {
         assertTrue(config.has("LTI_PUBLIC_URL"), "public URL configured");
         assertTrue(config.has("QUARKUS_DATASOURCE_JDBC_URL"), "external PostgreSQL configured");
     }
+
+    /** The pods reach PostgreSQL through CloudNativePG's Pooler in transaction mode, with what that needs. */
+    @Test
+    void podsGoThroughATransactionPoolerWithoutServerSidePreparedStatements() {
+        JsonNode pooler = byKind.get("Pooler");
+        assertNotNull(pooler, "k8s/ has no CloudNativePG Pooler");
+        assertEquals("transaction", pooler.path("spec").path("pgbouncer").path("poolMode").asText());
+        assertEquals(byKind.get("Cluster").path("metadata").path("name").asText(),
+                pooler.path("spec").path("cluster").path("name").asText());
+        JsonNode config = byKind.get("ConfigMap").path("data");
+        String poolerHost = "//" + pooler.path("metadata").path("name").asText() + ":";
+        assertTrue(config.path("QUARKUS_DATASOURCE_JDBC_URL").asText().contains(poolerHost),
+                "the JDBC URL names the Pooler's Service");
+        assertEquals("0", config.path("LTI_DB_PREPARE_THRESHOLD").asText(), "no named prepared statements");
+        boolean egressToPooler = false;
+        for (JsonNode rule : byKind.get("NetworkPolicy").path("spec").path("egress")) {
+            for (JsonNode peer : rule.path("to")) {
+                egressToPooler |= pooler.path("metadata").path("name").asText()
+                        .equals(peer.path("podSelector").path("matchLabels").path("cnpg.io/poolerName").asText());
+            }
+        }
+        assertTrue(egressToPooler, "the NetworkPolicy lets the pods reach the Pooler");
+    }
 }

@@ -31,6 +31,7 @@ public class ProxiedPostgresTestResource extends PostgresTestResource {
 
     @Override
     public void inject(TestInjector testInjector) {
+        super.inject(testInjector);
         testInjector.injectIntoFields(proxy, new TestInjector.MatchesType(DatabaseProxy.class));
     }
 
