@@ -5,7 +5,7 @@
 #   docker run --rm -p 8080:8080 -e QUARKUS_DATASOURCE_JDBC_URL=... lti-publisher:jvm
 #
 # This is the image the k8s base deploys: its JVM settings (src/main/docker/jvm.options) size heap, GC
-# and code cache for the base's 256Mi / one-CPU pod.
+# and code cache for the base's 384Mi / one-CPU pod.
 ####
 
 ## Stage 1: build with the JDK (the code targets Java 21; JDK 25 compiles and runs it), then train.

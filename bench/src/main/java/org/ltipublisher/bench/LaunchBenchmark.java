@@ -183,9 +183,9 @@ public final class LaunchBenchmark {
     private Process startService(EmbeddedPostgres postgres, int port, String... jvmArgs) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
-        // the container image's JVM settings in a 256Mi pod, as the k8s base runs it (-Dbench.pod=false: JVM defaults)
+        // the container image's JVM settings in a 384Mi pod, as the k8s base runs it (-Dbench.pod=false: JVM defaults)
         if (Boolean.parseBoolean(System.getProperty("bench.pod", "true"))) {
-            command.addAll(List.of("@src/main/docker/jvm.options", "-XX:MaxRAM=256m"));
+            command.addAll(List.of("@src/main/docker/jvm.options", "-XX:MaxRAM=384m"));
         }
         command.addAll(List.of(jvmArgs));
         // e.g. -Dbench.service-jvm-args="-XX:StartFlightRecording=filename=target/launch.jfr" to profile the service
