@@ -25,7 +25,6 @@ import org.ltipublisher.accounts.AccountService;
 import org.ltipublisher.console.PlatformNames.PlatformUserRow;
 import org.ltipublisher.web.BrowserForms;
 import org.ltipublisher.web.PublicUrl;
-import org.ltipublisher.web.Rejection;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -95,11 +94,6 @@ public class ConsoleAccountsResource {
     }
 
     private static UUID uuid(String id, String code, String what) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Rejection.notFound(code, "no " + what + " has the id '"
-                    + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "'; search the accounts list");
-        }
+        return ConsolePathIds.parse(id, code, what, "search the accounts list");
     }
 }

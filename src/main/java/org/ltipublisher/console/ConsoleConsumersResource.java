@@ -144,11 +144,6 @@ public class ConsoleConsumersResource {
     }
 
     private static UUID consumerId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Rejection.notFound("unknown_consumer", "no LTI 1.1 consumer has the id '"
-                    + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "'; pick one from the consumers list");
-        }
+        return ConsolePathIds.parse(id, "unknown_consumer", "LTI 1.1 consumer", "pick one from the consumers list");
     }
 }

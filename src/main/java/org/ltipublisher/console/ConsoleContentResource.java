@@ -198,12 +198,7 @@ public class ConsoleContentResource {
     }
 
     private static UUID resourceId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Rejection.notFound("unknown_resource", "no published resource has the id '"
-                    + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "'; pick one from the content list");
-        }
+        return ConsolePathIds.parse(id, "unknown_resource", "published resource", "pick one from the content list");
     }
 
     /** A checkbox: present (any value) is on, absent is off. */

@@ -150,11 +150,6 @@ public class ConsoleRegistrationsResource {
     }
 
     private static UUID registrationId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Rejection.notFound("unknown_registration", "no registration has the id '"
-                    + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "'; pick one from the registrations list");
-        }
+        return ConsolePathIds.parse(id, "unknown_registration", "registration", "pick one from the registrations list");
     }
 }
