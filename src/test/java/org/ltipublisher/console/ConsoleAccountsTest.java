@@ -49,29 +49,23 @@ class ConsoleAccountsTest extends WithPostgres {
     @Inject
     ConsoleSetupLink setupLink;
 
+    ConsoleFixture.SignedIn console;
     String session;
     LtiBrowser browser;
 
     @BeforeEach
     void signIn() throws SQLException {
-        ConsoleFixture.emptyConsole(db);
-        browser = new LtiBrowser();
-        Response created = browser.formRequest().formParam("username", "accounts-admin")
-                .formParam("password", "accounts admin password").formParam("confirmation", "accounts admin password")
-                .post(ConsoleFixture.setupPathFromLog(setupLink));
-        assertEquals(303, created.statusCode(), created.asString());
-        session = created.getCookie(ConsoleSessions.COOKIE);
+        console = ConsoleFixture.firstAdmin(db, setupLink, "accounts-admin", "accounts admin password");
+        browser = console.browser();
+        session = console.session();
     }
 
     private Response post(String path) {
-        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
-                        + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
-                .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken()).post(path);
+        return console.form().post(path);
     }
 
     private Response page(String path) {
-        return given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, session).get(path);
+        return console.page(path);
     }
 
     private Response search(String q) {

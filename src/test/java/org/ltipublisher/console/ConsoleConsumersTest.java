@@ -43,31 +43,25 @@ class ConsoleConsumersTest extends WithPostgres {
     @Inject
     ConsoleSetupLink setupLink;
 
+    ConsoleFixture.SignedIn console;
     String session;
     LtiBrowser browser;
 
     @BeforeEach
     void signIn() throws SQLException {
-        ConsoleFixture.emptyConsole(db);
-        browser = new LtiBrowser();
-        Response created = browser.formRequest().formParam("username", "lti11-admin")
-                .formParam("password", "consumer admin password").formParam("confirmation", "consumer admin password")
-                .post(ConsoleFixture.setupPathFromLog(setupLink));
-        assertEquals(303, created.statusCode(), created.asString());
-        session = created.getCookie(ConsoleSessions.COOKIE);
+        console = ConsoleFixture.firstAdmin(db, setupLink, "lti11-admin", "consumer admin password");
+        browser = console.browser();
+        session = console.session();
     }
 
     private Response post(String path, Map<String, String> form) {
-        var request = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
-                        + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
-                .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken());
+        var request = console.form();
         form.forEach(request::formParam);
         return request.post(path);
     }
 
     private Response page(String path) {
-        return given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, session).get(path);
+        return console.page(path);
     }
 
     private static Map<String, String> fields(String page) {

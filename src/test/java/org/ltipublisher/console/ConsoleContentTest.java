@@ -54,18 +54,15 @@ class ConsoleContentTest extends WithPostgres {
     @Inject
     ConsoleSetupLink setupLink;
 
+    ConsoleFixture.SignedIn console;
     String session;
     LtiBrowser browser;
 
     @BeforeEach
     void signIn() throws SQLException {
-        ConsoleFixture.emptyConsole(db);
-        browser = new LtiBrowser();
-        Response created = browser.formRequest().formParam("username", "publisher")
-                .formParam("password", "publisher password").formParam("confirmation", "publisher password")
-                .post(ConsoleFixture.setupPathFromLog(setupLink));
-        assertEquals(303, created.statusCode(), created.asString());
-        session = created.getCookie(ConsoleSessions.COOKIE);
+        console = ConsoleFixture.firstAdmin(db, setupLink, "publisher", "publisher password");
+        browser = console.browser();
+        session = console.session();
     }
 
     @AfterAll
@@ -77,16 +74,13 @@ class ConsoleContentTest extends WithPostgres {
     }
 
     private Response post(String path, Map<String, String> form) {
-        var request = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
-                        + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
-                .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken());
+        var request = console.form();
         form.forEach(request::formParam);
         return request.post(path);
     }
 
     private Response page(String path) {
-        return given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, session).get(path);
+        return console.page(path);
     }
 
     private UUID idOf(String title) {

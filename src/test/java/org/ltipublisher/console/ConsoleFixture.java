@@ -2,6 +2,7 @@ package org.ltipublisher.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.restassured.RestAssured.given;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,6 +16,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
+
+import org.ltipublisher.testing.LtiBrowser;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The console's first start, as tests repeat it: an empty console (no administrator, no setup link, no
@@ -71,5 +77,33 @@ final class ConsoleFixture {
         Matcher m = SETUP_LINK.matcher(links.get(0));
         assertTrue(m.find(), links.get(0));
         return m.group(1);
+    }
+
+    /** A console administrator signed in over HTTP: the session cookie, and the browser's CSRF cookie and field. */
+    record SignedIn(LtiBrowser browser, String session) {
+
+        /** A form post as the console's own pages send it: same Origin, CSRF cookie and field, session cookie. */
+        RequestSpecification form() {
+            return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                    .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
+                            + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
+                    .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken());
+        }
+
+        /** A page of the console, redirects not followed. */
+        Response page(String path) {
+            return given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, session).get(path);
+        }
+    }
+
+    /** An empty console, then its first administrator set up through the setup link the log shows, signed in. */
+    static SignedIn firstAdmin(DataSource db, ConsoleSetupLink setupLink, String username, String password)
+            throws SQLException {
+        emptyConsole(db);
+        LtiBrowser browser = new LtiBrowser();
+        Response created = browser.formRequest().formParam("username", username).formParam("password", password)
+                .formParam("confirmation", password).post(setupPathFromLog(setupLink));
+        assertEquals(303, created.statusCode(), created.asString());
+        return new SignedIn(browser, created.getCookie(ConsoleSessions.COOKIE));
     }
 }

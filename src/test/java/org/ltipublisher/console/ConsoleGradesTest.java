@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +61,7 @@ class ConsoleGradesTest extends WithPostgres {
     @Inject
     ConsoleSetupLink setupLink;
 
+    ConsoleFixture.SignedIn console;
     String session;
     LtiBrowser browser;
 
@@ -76,13 +76,9 @@ class ConsoleGradesTest extends WithPostgres {
         }
         moodleServices.clearFaults();
         canvasServices.clearFaults();
-        ConsoleFixture.emptyConsole(db);
-        browser = new LtiBrowser();
-        Response created = browser.formRequest().formParam("username", "grader")
-                .formParam("password", "grader password").formParam("confirmation", "grader password")
-                .post(ConsoleFixture.setupPathFromLog(setupLink));
-        assertEquals(303, created.statusCode(), created.asString());
-        session = created.getCookie(ConsoleSessions.COOKIE);
+        console = ConsoleFixture.firstAdmin(db, setupLink, "grader", "grader password");
+        browser = console.browser();
+        session = console.session();
     }
 
     @AfterAll
@@ -96,14 +92,11 @@ class ConsoleGradesTest extends WithPostgres {
     }
 
     private RequestSpecification form() {
-        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
-                        + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
-                .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken());
+        return console.form();
     }
 
     private Response page(String query) {
-        return given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, session).get("/console/grades" + query);
+        return console.page("/console/grades" + query);
     }
 
     private String status(String scoreId) {
