@@ -63,6 +63,17 @@ public final class LaunchBenchmark {
                     registration.deploymentId(), resource.launchUrl(), "<h1>Benchmark activity</h1>");
             first.destroy();
             first.waitFor();
+            int soak = Integer.getInteger("bench.soak", 0);
+            if (soak > 0) {
+                // -Dbench.soak=1000000: only the soak, on the pod's settings, then the service's log is the record
+                Process service = startService(postgres, port);
+                awaitReady(service);
+                new Soak(generator, postgres.getPostgresDatabase()).run(target, soak,
+                        Integer.getInteger("bench.soak-window", 50_000), service.pid(), postmaster);
+                service.destroy();
+                service.waitFor();
+                return;
+            }
             String trainingOnly = System.getProperty("bench.aot-training", "");
             if (!trainingOnly.isBlank()) {
                 // the container image's training run (Dockerfile): the cache for exactly this jar, JDK and options
