@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -272,6 +273,24 @@ class PurgeJobTest extends WithPostgres {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A single replica purges every interval, not every other one: its next tick fires one interval after the tick
+     * that started the run, so the lease it keeps must run out before then (the soak found it held to the
+     * millisecond, which the next tick missed).
+     */
+    @Test
+    void theLeaseIsFreeAtTheNextTickOfTheSameReplica() {
+        Instant before = Instant.now();
+        assertTrue(job.run().isPresent());
+        Instant until = Instant.parse(text("select to_char(until at time zone 'UTC', "
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') from job_lease where name = 'purge'"));
+        assertTrue(until.isBefore(before.plus(Duration.ofHours(1))),
+                "the lease kept after a run ends before the next tick one interval (1 h) later: " + until);
+        assertTrue(until.isAfter(before.plus(Duration.ofMinutes(50))),
+                "and still keeps the other replicas off for most of the interval: " + until);
+        assertTrue(job.run().isEmpty(), "a second run within the interval does nothing");
     }
 
     @Test
