@@ -225,7 +225,8 @@ public class AdmissionStore {
             return Optional.empty();
         }
         if (row.enrolled() == 0 || row.account() == null) {
-            // the link vanished between the statement's reads (account deleted meanwhile): start again
+            // the link vanished between the statement's reads (account deleted meanwhile): a transaction rolls
+            // back; in autocommit what was written are upserts the launch started again repeats
             throw Rejection.conflict("account_changed", "the account linked to this user changed during the launch: "
                     + "start it again from the platform");
         }
