@@ -15,7 +15,6 @@ import org.ltipublisher.accounts.PlatformIdentity;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.accounts.ToolSession;
 import org.ltipublisher.admission.AdmissionStore.PlacementIds;
-import org.ltipublisher.admission.AdmissionStore.ReturningUser;
 import org.ltipublisher.enrolment.EnrolmentRules;
 import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.resources.LaunchPlacement;
@@ -56,18 +55,19 @@ public class Admission {
     public record Admitted(LaunchOutcome outcome, PlacementIds placement) {
     }
 
+    /**
+     * A linked platform user's launch into a resource, written with its nonce in one statement that needs no
+     * transaction; empty (nothing written, the nonce unspent unless the user was unlinked meanwhile) when the
+     * launch needs the general path: {@link #admit} in the launch's transaction.
+     */
+    public Optional<Admitted> admitReturning(AdmissionRequest r, LaunchNonce nonce) {
+        return returning(r, nonce);
+    }
+
     public Admitted admit(AdmissionRequest r) {
-        // a resource with enrolment rules takes the general path, which checks them before enrolling
-        if (r.placement() instanceof LaunchPlacement placement
-                && (r.resource() == null || !r.resource().hasEnrolmentRules())) {
-            // the common case, a linked platform user, is one statement: one round trip instead of five
-            Optional<ReturningUser> returning = store.recordReturningUser(r.user(), placement, r.roleClass(),
-                    r.joinedRoles());
-            if (returning.isPresent()) {
-                PlacementIds ids = returning.get().placement();
-                return new Admitted(handOff(returning.get().account(), r.resource(), ids, r.roleClass(), r.roles(),
-                        r.user(), r.baseUrl(), null), ids);
-            }
+        Optional<Admitted> returning = returning(r, null);
+        if (returning.isPresent()) {
+            return returning.get();
         }
         // rows are locked in the returning user's order (platform user and account, then context, link,
         // enrolment), so concurrent launches of one user wait for each other instead of deadlocking
@@ -85,6 +85,18 @@ public class Admission {
             return new Admitted(proceed(linked.get(), r, ids), ids);
         }
         return new Admitted(accountChoice(r, ids), ids);
+    }
+
+    /** The common case, a linked platform user, in one statement: one round trip instead of five. */
+    private Optional<Admitted> returning(AdmissionRequest r, LaunchNonce nonce) {
+        // a resource with enrolment rules takes the general path, which checks them before enrolling
+        if (!(r.placement() instanceof LaunchPlacement placement)
+                || (r.resource() != null && r.resource().hasEnrolmentRules())) {
+            return Optional.empty();
+        }
+        return store.recordReturningUser(r.user(), placement, r.roleClass(), r.joinedRoles(), nonce)
+                .map(returning -> new Admitted(handOff(returning.account(), r.resource(), returning.placement(),
+                        r.roleClass(), r.roles(), r.user(), r.baseUrl(), null), returning.placement()));
     }
 
     /**

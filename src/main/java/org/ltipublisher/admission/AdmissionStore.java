@@ -70,47 +70,68 @@ public class AdmissionStore {
      * on the platform user being linked ({@code touched}), so an unknown user writes nothing. Data-modifying
      * CTEs see one snapshot and all run.
      */
-    private static final NamedSql RETURNING_USER = NamedSql.of("""
-            with touched as (
-                update platform_user set last_launch_at = :now where issuer = :issuer and subject = :subject
-                returning account_id, owns_profile
-            ), profile as (
-                update account a set email = coalesce(:email, a.email), given_name = coalesce(:givenName, a.given_name),
-                    family_name = coalesce(:familyName, a.family_name), full_name = coalesce(:fullName, a.full_name)
-                from touched t
-                where a.id = t.account_id and t.owns_profile and not a.anonymous
-                  and (a.email is distinct from coalesce(:email, a.email)
-                    or a.given_name is distinct from coalesce(:givenName, a.given_name)
-                    or a.family_name is distinct from coalesce(:familyName, a.family_name)
-                    or a.full_name is distinct from coalesce(:fullName, a.full_name))
-                returning a.id, a.email, a.given_name, a.family_name, a.full_name
-            ), context as (
-            """ + CONTEXT_UPSERT.formatted("from touched") + """
+    private static final NamedSql RETURNING_USER = NamedSql.of(returningUser(false));
 
-            ), link as (
-            """ + LINK_UPSERT.formatted("(select id from context)", "from touched") + """
+    /**
+     * The same, spending the launch's nonce first ({@link NonceStore#spendingCte}), for a launch written in
+     * this one statement alone (autocommit): the nonce is spent only when the platform user is linked (so a
+     * first launch leaves it to the general path), and the link touch (and so every write after it) only when
+     * this statement spent the nonce, so a replay writes nothing.
+     */
+    private static final NamedSql RETURNING_USER_SPENDING_NONCE = NamedSql.of(returningUser(true));
 
-            ), enrolled as (
-            """ + ENROLMENT_UPSERT.formatted("t.account_id", "(select id from context)", "from touched t") + """
+    private static String returningUser(boolean spendsNonce) {
+        String linked = """
+                linked as (
+                    select 1 from platform_user where issuer = :issuer and subject = :subject
+                ), """ + NonceStore.spendingCte("spent", "from linked") + ", ";
+        return "with " + (spendsNonce ? linked : "") + """
+                touched as (
+                    update platform_user set last_launch_at = :now where issuer = :issuer and subject = :subject
+                    """ + (spendsNonce ? "and exists (select 1 from spent)\n" : "") + """
+                    returning account_id, owns_profile
+                ), profile as (
+                    update account a set email = coalesce(:email, a.email), given_name = coalesce(:givenName, a.given_name),
+                        family_name = coalesce(:familyName, a.family_name), full_name = coalesce(:fullName, a.full_name)
+                    from touched t
+                    where a.id = t.account_id and t.owns_profile and not a.anonymous
+                      and (a.email is distinct from coalesce(:email, a.email)
+                        or a.given_name is distinct from coalesce(:givenName, a.given_name)
+                        or a.family_name is distinct from coalesce(:familyName, a.family_name)
+                        or a.full_name is distinct from coalesce(:fullName, a.full_name))
+                    returning a.id, a.email, a.given_name, a.family_name, a.full_name
+                ), context as (
+                """ + CONTEXT_UPSERT.formatted("from touched") + """
 
-                returning 1
-            )
-            select (select count(*) from touched) as known, (select count(*) from enrolled) as enrolled,
-                a.id as account_id, a.username, coalesce(p.email, a.email) as email,
-                coalesce(p.given_name, a.given_name) as given_name, coalesce(p.family_name, a.family_name) as family_name,
-                coalesce(p.full_name, a.full_name) as full_name, a.anonymous,
-                (select id from context) as context_row_id, (select id from link) as link_row_id
-            from (select 1) one
-            left join touched t on true
-            left join account a on a.id = t.account_id
-            left join profile p on p.id = a.id
-            """);
+                ), link as (
+                """ + LINK_UPSERT.formatted("(select id from context)", "from touched") + """
+
+                ), enrolled as (
+                """ + ENROLMENT_UPSERT.formatted("t.account_id", "(select id from context)", "from touched t") + """
+
+                    returning 1
+                )
+                select """ + (spendsNonce ? "(select count(*) from linked) as linked, (select count(*) from spent) as spent,"
+                        : "(select count(*) from touched) as linked, 1 as spent,") + """
+                    (select count(*) from touched) as known, (select count(*) from enrolled) as enrolled,
+                    a.id as account_id, a.username, coalesce(p.email, a.email) as email,
+                    coalesce(p.given_name, a.given_name) as given_name, coalesce(p.family_name, a.family_name) as family_name,
+                    coalesce(p.full_name, a.full_name) as full_name, a.anonymous,
+                    (select id from context) as context_row_id, (select id from link) as link_row_id
+                from (select 1) one
+                left join touched t on true
+                left join account a on a.id = t.account_id
+                left join profile p on p.id = a.id
+                """;
+    }
 
     private final JdbcTemplate sql;
+    private final NonceStore nonces;
     private final Clock clock;
 
-    public AdmissionStore(JdbcTemplate sql, Clock clock) {
+    public AdmissionStore(JdbcTemplate sql, NonceStore nonces, Clock clock) {
         this.sql = sql;
+        this.nonces = nonces;
         this.clock = clock;
     }
 
@@ -172,35 +193,47 @@ public class AdmissionStore {
 
     /**
      * Records the launch when its platform user is linked already; empty (nothing written) when not, and the
-     * caller takes the general path, which may create or choose an account.
+     * caller takes the general path, which may create or choose an account. With a {@code nonce} (else null,
+     * spent by the caller's transaction) the same statement spends it, so the launch needs no transaction:
+     * empty leaves it unspent then, and a replayed nonce is refused with nothing written.
      */
     public Optional<ReturningUser> recordReturningUser(PlatformIdentity user, LaunchPlacement p, RoleClass roleClass,
-            String roles) {
+            String roles, LaunchNonce nonce) {
         Params params = placementParams(p, clock.instant()).set("issuer", user.issuer()).set("subject", user.subject())
                 .set("email", user.email()).set("givenName", user.givenName()).set("familyName", user.familyName())
                 .set("fullName", user.fullName()).set("roleClass", roleClass.name()).set("roles", roles);
-        Row row = sql.queryOne(RETURNING_USER.sql(), r -> {
+        NamedSql statement = nonce == null ? RETURNING_USER : RETURNING_USER_SPENDING_NONCE;
+        Row row = sql.queryOne(statement.sql(), r -> {
             UUID accountId = r.getObject("account_id", UUID.class);
             String username = r.getString("username");
-            return new Row(r.getLong("known"), r.getLong("enrolled"), accountId == null ? null
+            return new Row(r.getLong("linked"), r.getLong("spent"), r.getLong("known"), r.getLong("enrolled"),
+                    accountId == null ? null
                     : new AccountSummary(accountId, username, r.getString("email"),
                             Account.displayName(username, r.getString("given_name"), r.getString("family_name"),
                                     r.getString("full_name")),
                             r.getBoolean("anonymous")),
                     new PlacementIds(r.getObject("context_row_id", UUID.class), r.getObject("link_row_id", UUID.class)));
-        }, RETURNING_USER.bind(params)).orElseThrow();
+        }, statement.bind(nonce == null ? params : NonceStore.bind(nonce, params))).orElseThrow();
+        if (row.linked() == 0) {
+            return Optional.empty();
+        }
+        if (nonce != null) {
+            nonces.spentInStatement(nonce, row.spent() > 0);
+        }
         if (row.known() == 0) {
+            // unlinked (account deleted) after the statement's snapshot: the general path, the nonce spent already
             return Optional.empty();
         }
         if (row.enrolled() == 0 || row.account() == null) {
-            // the link vanished between the statement's reads (account deleted meanwhile): roll back, try again
+            // the link vanished between the statement's reads (account deleted meanwhile): a transaction rolls
+            // back; in autocommit what was written are upserts the launch started again repeats
             throw Rejection.conflict("account_changed", "the account linked to this user changed during the launch: "
                     + "start it again from the platform");
         }
         return Optional.of(new ReturningUser(row.account(), row.placement()));
     }
 
-    private record Row(long known, long enrolled, AccountSummary account, PlacementIds placement) {
+    private record Row(long linked, long spent, long known, long enrolled, AccountSummary account, PlacementIds placement) {
     }
 
     /** A resource link this tool has seen launched in a deployment. */

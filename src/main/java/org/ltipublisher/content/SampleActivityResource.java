@@ -5,7 +5,6 @@ import org.ltipublisher.admission.HandOffService;
 import org.ltipublisher.admission.HandOff;
 
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -21,7 +20,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
-import org.ltipublisher.grades.AggregateStore;
+import org.ltipublisher.grades.ActivityGrades;
 import org.ltipublisher.grades.Score;
 import org.ltipublisher.grades.ScoreService;
 import org.ltipublisher.grades.TreeGrades;
@@ -41,7 +40,7 @@ public class SampleActivityResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance activity(PublishedResource resource, HandOff launch, String launchToken,
-                List<Score> scores, List<AggregateStore.SubtreeNode> children, String message);
+                ActivityGrades.Page grades, String message);
     }
 
     private final HandOffService handOffs;
@@ -49,6 +48,7 @@ public class SampleActivityResource {
     private final ScoreService scores;
     private final BrowserForms browserForms;
     private final TreeGrades treeGrades;
+    private final ActivityGrades activityGrades;
 
     @Context
     HttpHeaders headers;
@@ -57,8 +57,9 @@ public class SampleActivityResource {
     UriInfo uriInfo;
 
     public SampleActivityResource(HandOffService handOffs, PublishedResourceService resources, ScoreService scores,
-            BrowserForms browserForms, TreeGrades treeGrades) {
+            BrowserForms browserForms, TreeGrades treeGrades, ActivityGrades activityGrades) {
         this.treeGrades = treeGrades;
+        this.activityGrades = activityGrades;
         this.handOffs = handOffs;
         this.resources = resources;
         this.scores = scores;
@@ -94,12 +95,8 @@ public class SampleActivityResource {
                         + " recorded; it is sent to your course's gradebook shortly.");
     }
 
-    /** Issue 12: "Your scores" are this link's (an LTI 1.1 and a 1.3 link to one resource are two gradebooks). */
     private TemplateInstance page(PublishedResource resource, HandOff launch, String token, String message) {
-        List<Score> onThisLink = scores.forUser(launch.accountId(), resource.id).stream()
-                .filter(s -> java.util.Objects.equals(s.resourceLinkId, launch.resourceLinkId())).toList();
-        List<AggregateStore.SubtreeNode> nodes = treeGrades.subtree(launch);
-        return Templates.activity(resource, launch, token, onThisLink, nodes.size() > 1 ? nodes : List.of(), message);
+        return Templates.activity(resource, launch, token, activityGrades.of(launch), message);
     }
 
     private HandOff launchFor(UUID resourceId, String token) {

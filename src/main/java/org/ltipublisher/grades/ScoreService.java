@@ -256,12 +256,6 @@ public class ScoreService {
     }
 
     @Transactional
-    public List<Score> forUser(UUID accountId, UUID resourceId) {
-        return em.createQuery("from Score where accountId = ?1 and resourceId = ?2 order by createdAt desc", Score.class)
-                .setParameter(1, accountId).setParameter(2, resourceId).setMaxResults(20).getResultList();
-    }
-
-    @Transactional
     public ScoreDtos.ScoreView get(UUID id) {
         Score score = em.find(Score.class, id);
         if (score == null) {

@@ -94,12 +94,6 @@ public class TreeGrades {
                 null, leafId == null ? "" : leafId));
     }
 
-    /** The launched node's subtree in tree order with the learner's leaf scores (the sample activity's list). */
-    @Transactional
-    public List<AggregateStore.SubtreeNode> subtree(HandOff launch) {
-        return store.subtree(launch.resourceId(), launch.accountId());
-    }
-
     private LeafOutcome accept(HandOff launch, ScoreSubmission submission) {
         UUID leafId = leafId(submission.resourceId());
         PublishedResource leaf = resources.find(leafId).orElseThrow(() -> Rejection.unprocessable("unknown_leaf",

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
+import org.ltipublisher.admission.LaunchNonce;
 import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.admission.NonceStore;
 import org.ltipublisher.registration.Deployment;
@@ -24,9 +25,10 @@ import org.ltipublisher.web.Rejection;
 
 /**
  * An LTI 1.3 launch from state and id_token to its message's outcome: state → id_token (the checks every
- * message shares) → the message type's handler checks its claims (reads only) → in one transaction: nonce,
- * deployment, the handler's writes. Any rejection rolls the writes back, so a refused launch stores nothing
- * and leaves its nonce unused.
+ * message shares) → the message type's handler checks its claims (reads only) → a returning user's launch in
+ * one statement with its nonce (autocommit), any other in one transaction: nonce, deployment, the handler's
+ * writes. Any rejection rolls the writes back (or, in the one statement, comes before any), so a refused
+ * launch stores nothing and leaves its nonce unused.
  */
 @ApplicationScoped
 public class LaunchService {
@@ -110,9 +112,17 @@ public class LaunchService {
         }
         MessageHandler.Admittance admittance = handler.accept(token,
                 new MessageHandler.LaunchContext(registration.id, request.cookies(), request.baseUrl()));
-        // everything is valid: from here on the launch is written, in one transaction
+        // everything is valid: from here on the launch is written, a returning user's in one statement
+        LaunchNonce nonce = nonces.forIdToken(token.nonce(), token.expiresAt());
+        if (deployment.isPresent()) {
+            Optional<LaunchOutcome> written = admittance.admitInOneStatement(deployment.get(), nonce);
+            if (written.isPresent()) {
+                return written.get();
+            }
+        }
+        // any other in one transaction
         return QuarkusTransaction.requiringNew().call(() -> {
-            nonces.consume(token.nonce(), token.expiresAt());
+            nonces.consume(nonce);
             return admittance.admit(deployment.orElseGet(
                     () -> registrations.addSeenDeployment(registration, token.deploymentId())));
         });

@@ -1,8 +1,10 @@
 package org.ltipublisher.launch;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.ltipublisher.admission.LaunchNonce;
 import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.lti.AdvertisedMessage;
 import org.ltipublisher.registration.Deployment;
@@ -32,5 +34,14 @@ public interface MessageHandler extends AdvertisedMessage {
     @FunctionalInterface
     interface Admittance {
         LaunchOutcome admit(Deployment deployment);
+
+        /**
+         * The launch written in one statement that spends its nonce too, without a transaction (a returning
+         * user's launch into a resource); empty when it takes {@link #admit} instead, with nothing written and
+         * the nonce left to the transaction (spent already only if the user was unlinked meanwhile).
+         */
+        default Optional<LaunchOutcome> admitInOneStatement(Deployment deployment, LaunchNonce nonce) {
+            return Optional.empty();
+        }
     }
 }

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.ltipublisher.admission.Admission;
 import org.ltipublisher.admission.AdmissionRequest;
+import org.ltipublisher.admission.LaunchNonce;
+import org.ltipublisher.admission.LaunchOutcome;
 import org.ltipublisher.legacy.Lti1p1Migration;
 import org.ltipublisher.lti.AgsClaim;
 import org.ltipublisher.lti.ContextClaim;
@@ -14,6 +16,7 @@ import org.ltipublisher.lti.LtiClaims;
 import org.ltipublisher.lti.LtiRoles;
 import org.ltipublisher.lti.RoleClass;
 import org.ltipublisher.lti.ToolPaths;
+import org.ltipublisher.registration.Deployment;
 import org.ltipublisher.resources.LaunchPlacement;
 import org.ltipublisher.resources.PublishedResource;
 import org.ltipublisher.resources.PublishedResourceService;
@@ -68,17 +71,32 @@ public class ResourceLinkHandler implements MessageHandler {
         ResourceLinkRequest request = ResourceLinkRequest.of(token);
         PublishedResource resource = resolveResource(request, context.baseUrl());
         RoleClass roleClass = LtiRoles.classify(token.roles());
-        return deployment -> {
-            // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
-            lti1p1Migration.carryOver(new Lti1p1Migration.MigrationClaim(request.lti1p1(), token.user(),
-                    token.deploymentId(), token.issuer(), token.clientId(), token.expiresAt(), token.nonce()));
-            // a 1.1 consumer linked to this registration (Moodle's update route, or an administrator's link):
-            // its users keep their accounts, its contexts and links are shared
-            lti11Upgrades.carryOver(migrating(request));
-            return admission.admit(new AdmissionRequest(token.user(), placement(request, deployment.id, resource.id),
-                    roleClass, token.roles(), resource,
-                    AdmissionRequest.Provisioning.of(resource.provisioningFor(roleClass)), null, context.cookies(),
-                    context.baseUrl())).outcome();
+        return new Admittance() {
+            @Override
+            public LaunchOutcome admit(Deployment deployment) {
+                // a platform moving from LTI 1.1 names the user's 1.1 identity: keep their account (migration guide)
+                lti1p1Migration.carryOver(new Lti1p1Migration.MigrationClaim(request.lti1p1(), token.user(),
+                        token.deploymentId(), token.issuer(), token.clientId(), token.expiresAt(), token.nonce()));
+                // a 1.1 consumer linked to this registration (Moodle's update route, or an administrator's link):
+                // its users keep their accounts, its contexts and links are shared
+                lti11Upgrades.carryOver(migrating(request));
+                return admission.admit(admissionRequest(deployment)).outcome();
+            }
+
+            @Override
+            public Optional<LaunchOutcome> admitInOneStatement(Deployment deployment, LaunchNonce nonce) {
+                // a carry-over from LTI 1.1 writes more than the one statement does: the transaction then
+                if (request.lti1p1() != null || lti11Upgrades.linksConsumers(migrating(request))) {
+                    return Optional.empty();
+                }
+                return admission.admitReturning(admissionRequest(deployment), nonce).map(Admission.Admitted::outcome);
+            }
+
+            private AdmissionRequest admissionRequest(Deployment deployment) {
+                return new AdmissionRequest(token.user(), placement(request, deployment.id, resource.id), roleClass,
+                        token.roles(), resource, AdmissionRequest.Provisioning.of(resource.provisioningFor(roleClass)),
+                        null, context.cookies(), context.baseUrl());
+            }
         };
     }
 

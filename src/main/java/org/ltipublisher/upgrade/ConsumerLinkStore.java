@@ -2,6 +2,7 @@ package org.ltipublisher.upgrade;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -10,16 +11,21 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.ltipublisher.LtiConfig;
 import org.ltipublisher.db.JdbcTemplate;
+import org.ltipublisher.db.ShortLivedCache;
 
 /** Which LTI 1.1 consumer became which 1.3 registration (table lti_consumer_link, one row per consumer). */
 @ApplicationScoped
 public class ConsumerLinkStore {
 
     private final JdbcTemplate sql;
+    /** Every LTI 1.3 launch asks whether its registration has linked consumers: almost always none, rarely changed. */
+    private final ShortLivedCache<UUID, List<ConsumerLink>> byRegistration;
 
-    public ConsumerLinkStore(JdbcTemplate sql) {
+    public ConsumerLinkStore(JdbcTemplate sql, LtiConfig config, Clock clock) {
         this.sql = sql;
+        this.byRegistration = new ShortLivedCache<>(config.lookupCacheTtl(), clock);
     }
 
     /** {@code deploymentRowId} null: any deployment of the registration. */
@@ -35,9 +41,11 @@ public class ConsumerLinkStore {
         return sql.list("select * from lti_consumer_link order by created_at, consumer_id", ConsumerLinkStore::map);
     }
 
+    /** From the short cache (keyed by registrations that exist: only launches of a known registration ask). */
     public List<ConsumerLink> forRegistration(UUID registrationId) {
-        return sql.list("select * from lti_consumer_link where registration_id = ? order by created_at, consumer_id",
-                ConsumerLinkStore::map, registrationId);
+        return byRegistration.get(registrationId, () -> Optional.of(sql.list(
+                "select * from lti_consumer_link where registration_id = ? order by created_at, consumer_id",
+                ConsumerLinkStore::map, registrationId))).orElseThrow();
     }
 
     /**
@@ -45,6 +53,7 @@ public class ConsumerLinkStore {
      * (one upsert, so two concurrent links of one consumer cannot both win).
      */
     public boolean save(ConsumerLink link) {
+        byRegistration.clear();
         return sql.queryOne("""
                 insert into lti_consumer_link (consumer_id, registration_id, deployment_row_id, deployment_id,
                     user_matching, linked_by, created_at)
@@ -60,6 +69,7 @@ public class ConsumerLinkStore {
     }
 
     public boolean delete(UUID consumerId) {
+        byRegistration.clear();
         return sql.update("delete from lti_consumer_link where consumer_id = ?", consumerId) == 1;
     }
 

@@ -229,6 +229,11 @@ public class Lti11UpgradeService implements Lti11ToolUpdate {
         }
     }
 
+    /** Whether {@link #carryOver} has anything to carry for this launch (an LTI 1.1 consumer linked to it). */
+    public boolean linksConsumers(MigratingLaunch launch) {
+        return !linksOf(launch).isEmpty();
+    }
+
     private List<ConsumerLink> linksOf(MigratingLaunch launch) {
         Registration registration;
         try {

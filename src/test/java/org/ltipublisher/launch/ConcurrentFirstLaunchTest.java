@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -120,6 +121,40 @@ class ConcurrentFirstLaunchTest extends WithPostgres {
         assertEquals(1, DbCounts.scalar(db, "select count(*) from enrolment e join platform_user p "
                 + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id()));
         assertEquals(1, DbCounts.scalar(db, "select count(*) from deployment where registration_id = ?", reg.id()));
+    }
+
+    @Test
+    void aReturningStudentsDoubleClickIsOneLaunchAndItsReplayWritesNothing() throws Exception {
+        // a returning user's launch spends its nonce inside its one statement (no transaction): a double-click
+        // is one launch and one refused replay, and a later replay changes nothing, not even the link touch
+        Registered reg = AdminApi.register(platform, "client-" + UUID.randomUUID(), "dep-1");
+        Published res = AdminApi.publish("Returning " + UUID.randomUUID(), "auto", "auto");
+        String sub = "back-" + UUID.randomUUID();
+        Tab first = prepare(reg, res, reg.deploymentId(), sub);
+        assertEquals(303, first.browser().post(first.form()).statusCode());
+
+        Tab clicked = prepare(reg, res, reg.deploymentId(), sub);
+        Map<String, String> cookies = Map.copyOf(clicked.browser().cookies());
+        LtiBrowser twin = new LtiBrowser();
+        twin.cookies().putAll(cookies);
+        List<Integer> statuses = fireAtOnce(List.of(clicked, new Tab(twin, clicked.form())));
+        assertEquals(List.of(303, 400), statuses.stream().sorted().toList());
+
+        DbCounts before = DbCounts.of(db);
+        String touched = DbCounts.text(db, "select last_launch_at::text from platform_user where issuer = ? "
+                + "and subject = ?", reg.issuer(), sub);
+        String enrolled = DbCounts.text(db, "select e.updated_at::text from enrolment e join platform_user p "
+                + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id());
+        LtiBrowser replay = new LtiBrowser();
+        replay.cookies().putAll(cookies);
+        Response refused = replay.post(clicked.form());
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertTrue(refused.asString().contains("nonce already used"), refused.asString());
+        assertEquals(before, DbCounts.of(db));
+        assertEquals(touched, DbCounts.text(db, "select last_launch_at::text from platform_user where issuer = ? "
+                + "and subject = ?", reg.issuer(), sub));
+        assertEquals(enrolled, DbCounts.text(db, "select e.updated_at::text from enrolment e join platform_user p "
+                + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id()));
     }
 
     @Test
