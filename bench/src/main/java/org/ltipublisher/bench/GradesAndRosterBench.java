@@ -55,6 +55,8 @@ final class GradesAndRosterBench {
     }
 
     void run(int members, int scores) throws Exception {
+        // each figure as soon as it is measured, also when the output is a file
+        System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true));
         try (PlatformSimulator platform = new PlatformSimulator()) {
             PlatformServices services = new PlatformServices(platform, base + "/.well-known/jwks.json");
             AdminApi.Registered reg = AdminApi.register(platform, "bench-" + UUID.randomUUID(), "dep-1");
