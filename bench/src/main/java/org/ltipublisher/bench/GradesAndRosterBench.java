@@ -112,8 +112,9 @@ final class GradesAndRosterBench {
         System.out.printf("  service RSS %.0f MiB before, %.0f MiB peak, %.0f MiB after; heap used %.0f MiB before, "
                 + "%.0f MiB peak (sampled every 50 ms)%n", rssBefore, rssPeak, ProcessCpu.rssMiB(servicePid), heapBefore,
                 heapPeak);
-        System.out.printf("  CPU: service %.2f s, PostgreSQL %.2f s%n", ProcessCpu.seconds(servicePid) - cpuBefore,
-                ProcessCpu.treeSeconds(postmaster) - pgBefore);
+        System.out.printf("  CPU: service %.2f s, PostgreSQL %.2f s; machine load average %s%n",
+                ProcessCpu.seconds(servicePid) - cpuBefore, ProcessCpu.treeSeconds(postmaster) - pgBefore,
+                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
     }
 
     private java.util.Optional<Map<String, Object>> lastMemberRun(UUID resourceId) {
@@ -158,6 +159,7 @@ final class GradesAndRosterBench {
         int before = services.scores().size();
         double cpuBefore = ProcessCpu.seconds(servicePid);
         double pgBefore = ProcessCpu.treeSeconds(postmaster);
+        double simulatorBefore = ProcessCpu.seconds(ProcessHandle.current().pid());
         long due = System.nanoTime();
         long made = update("update score set next_attempt_at = now() where resource_id = ? and status = 'PENDING'",
                 resourceId);
@@ -179,11 +181,13 @@ final class GradesAndRosterBench {
         double seconds = (last - first) / 1e9;
         double cpu = ProcessCpu.seconds(servicePid) - cpuBefore;
         double pg = ProcessCpu.treeSeconds(postmaster) - pgBefore;
+        double simulator = ProcessCpu.seconds(ProcessHandle.current().pid()) - simulatorBefore;
         System.out.printf("outbox: a backlog of %,d scores delivered to the simulated AGS in %.2f s from the first to "
                 + "the last received: %.0f scores/s (%.2f s from due to the first); %d stale, %d token requests%n", made,
                 seconds, made / seconds, (first - due) / 1e9, services.staleScores(), services.tokenRequests());
-        System.out.printf("  CPU per score: service %.3f ms, PostgreSQL %.3f ms (the platform simulator runs in the "
-                + "benchmark's JVM)%n", cpu * 1000 / made, pg * 1000 / made);
+        System.out.printf("  CPU per score: service %.3f ms, PostgreSQL %.3f ms, the benchmark's JVM (platform simulator) "
+                + "%.3f ms; machine load average %s%n", cpu * 1000 / made, pg * 1000 / made, simulator * 1000 / made,
+                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
     }
 
     /** Heap in use, from the service's Prometheus metrics. */
