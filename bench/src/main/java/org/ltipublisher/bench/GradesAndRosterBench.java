@@ -92,10 +92,10 @@ final class GradesAndRosterBench {
         double heapPeak = heapBefore;
         double cpuBefore = ProcessCpu.seconds(servicePid);
         double pgBefore = ProcessCpu.treeSeconds(postmaster);
+        String startedBefore = lastMemberRun(resourceId).map(r -> String.valueOf(r.get("startedAt"))).orElse("");
         long start = System.nanoTime();
         admin().post("/api/v1/resources/" + resourceId + "/sync/members").then().statusCode(202);
         Map<String, Object> run;
-        String startedBefore = lastMemberRun(resourceId).map(r -> String.valueOf(r.get("startedAt"))).orElse("");
         while (true) {
             Thread.sleep(50);
             rssPeak = Math.max(rssPeak, ProcessCpu.rssMiB(servicePid));
