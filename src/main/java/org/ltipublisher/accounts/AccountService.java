@@ -2,10 +2,15 @@ package org.ltipublisher.accounts;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -226,6 +231,120 @@ public class AccountService {
                 defaults.timezone(), defaults.institution()).orElseThrow();
         insertLink(identity, id, true);
         return created;
+    }
+
+    /** A platform user to give a new account, anonymous or not (member sync: one page at a time). */
+    public record NewLink(PlatformIdentity identity, boolean anonymous) {
+    }
+
+    /**
+     * The accounts linked to these platform users of one issuer, by subject, in one statement; profiles
+     * are refreshed as {@link #findLinked(PlatformIdentity)} does (there, one statement per changed profile).
+     * A roster read is not a launch: {@code last_launch_at} stays as the last launch left it.
+     */
+    public Map<String, UUID> findLinked(String issuer, List<PlatformIdentity> identities) {
+        Map<String, PlatformIdentity> bySubject = new HashMap<>();
+        identities.forEach(i -> bySubject.put(i.subject(), i));
+        Map<String, UUID> linked = new HashMap<>();
+        sql.list("""
+                select pu.subject, pu.owns_profile, a.id, a.username, a.email, a.given_name, a.family_name,
+                       a.full_name, a.anonymous
+                from platform_user pu join account a on a.id = pu.account_id
+                where pu.issuer = ? and pu.subject = any(?::text[])
+                """, row -> {
+            Account a = new Account();
+            a.id = row.getObject("id", UUID.class);
+            a.username = row.getString("username");
+            a.email = row.getString("email");
+            a.givenName = row.getString("given_name");
+            a.familyName = row.getString("family_name");
+            a.fullName = row.getString("full_name");
+            a.anonymous = row.getBoolean("anonymous");
+            return Map.entry(row.getString("subject"), new Linked(a, row.getBoolean("owns_profile")));
+        }, issuer, bySubject.keySet().toArray(String[]::new)).forEach(entry -> {
+            Linked l = entry.getValue();
+            PlatformIdentity identity = bySubject.get(entry.getKey());
+            if (l.ownsProfile() && !l.account().anonymous && profileChanged(l.account(), identity)) {
+                sql.update("update account set email = ?, given_name = ?, family_name = ?, full_name = ? where id = ?",
+                        coalesce(identity.email(), l.account().email), coalesce(identity.givenName(), l.account().givenName),
+                        coalesce(identity.familyName(), l.account().familyName),
+                        coalesce(identity.fullName(), l.account().fullName), l.account().id);
+            }
+            linked.put(entry.getKey(), l.account().id);
+        });
+        return linked;
+    }
+
+    /**
+     * As {@link #createAndLink(PlatformIdentity, boolean, AccountDefaults)} for many platform users of one
+     * issuer at once, inside the caller's transaction: takes their advisory locks (in one order, so two
+     * callers cannot deadlock; a launch takes the same lock for its user), then creates and links the
+     * accounts of those still unlinked in one statement. Returns the account of every subject, new or found.
+     */
+    public Map<String, UUID> createAndLinkAll(String issuer, List<NewLink> links, AccountDefaults defaults) {
+        if (links.isEmpty()) {
+            return Map.of();
+        }
+        String[] subjects = links.stream().map(l -> l.identity().subject()).distinct().toArray(String[]::new);
+        sql.queryOne("""
+                select count(pg_advisory_xact_lock(k)) as locked from (
+                    select distinct hashtextextended('platform-user:' || ? || chr(10) || s, 0) as k
+                    from unnest(?::text[]) s order by k) keys
+                """, row -> row.getInt("locked"), issuer, subjects);
+        // under the locks: a launch may have linked some of them meanwhile
+        Map<String, UUID> accounts = new HashMap<>(findLinked(issuer, links.stream().map(NewLink::identity).toList()));
+        List<NewLink> fresh = new ArrayList<>();
+        Set<String> seen = new HashSet<>(accounts.keySet());
+        for (NewLink link : links) {
+            if (seen.add(link.identity().subject())) {
+                fresh.add(link);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return accounts;
+        }
+        int n = fresh.size();
+        String[] ids = new String[n];
+        String[] freshSubjects = new String[n];
+        String[] usernames = new String[n];
+        String[] emails = new String[n];
+        String[] givenNames = new String[n];
+        String[] familyNames = new String[n];
+        String[] fullNames = new String[n];
+        String[] anonymous = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewLink link = fresh.get(i);
+            PlatformIdentity identity = link.identity();
+            UUID id = UUID.randomUUID();
+            ids[i] = id.toString();
+            freshSubjects[i] = identity.subject();
+            usernames[i] = (link.anonymous() ? "anon-" : "lti-") + randomName(12);
+            emails[i] = link.anonymous() ? usernames[i] + "@" + config.accounts().anonymousEmailDomain() : identity.email();
+            givenNames[i] = link.anonymous() ? null : identity.givenName();
+            familyNames[i] = link.anonymous() ? null : identity.familyName();
+            fullNames[i] = link.anonymous() ? null : identity.fullName();
+            anonymous[i] = Boolean.toString(link.anonymous());
+            accounts.put(identity.subject(), id);
+        }
+        // one statement, no entity, as createAndLink: the platform_user rows reference the accounts made with them
+        sql.queryOne("""
+                with fresh as (
+                    select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::boolean[]) as f(id, subject, username, email, given_name, family_name, full_name, anonymous)),
+                made as (
+                    insert into account (id, username, email, given_name, family_name, full_name, anonymous, created_at,
+                        language, timezone, institution)
+                    select id, username, email, given_name, family_name, full_name, anonymous, ?, ?, ?, ? from fresh
+                    returning id),
+                linked as (
+                    insert into platform_user (id, issuer, subject, account_id, created_at, last_launch_at, owns_profile)
+                    select gen_random_uuid(), ?, f.subject, f.id, ?, ?, true from fresh f
+                    returning 1)
+                select (select count(*) from made) + (select count(*) from linked) as written
+                """, row -> row.getInt("written"), ids, freshSubjects, usernames, emails, givenNames, familyNames,
+                fullNames, anonymous, clock.instant(), defaults.language(), defaults.timezone(), defaults.institution(),
+                issuer, clock.instant(), clock.instant());
+        return accounts;
     }
 
     /** Links a platform user to an existing account (prompt / existing-only modes). */

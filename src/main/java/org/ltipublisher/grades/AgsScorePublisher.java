@@ -33,7 +33,9 @@ public class AgsScorePublisher {
 
     /** Sends the score; a refusal arrives as {@link org.ltipublisher.platform.PlatformCallFailure}. */
     public void publish(Delivery d) {
-        String url = LineItems.scoresUrl(lineItems.lineItemUrl(d));
+        // the column is known for all but a link's first score: no transaction around the send
+        String known = d.lineItemUrl() != null ? d.lineItemUrl() : d.boundLineItemUrl();
+        String url = LineItems.scoresUrl(known != null ? known : lineItems.lineItemUrl(d));
         http.send(d.platform(), AgsMediaTypes.granted(d.agsScopes()),
                 Call.post(url, "application/json", AgsMediaTypes.SCORE, body(d), "the scores service " + url));
     }

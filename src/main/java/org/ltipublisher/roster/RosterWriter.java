@@ -2,15 +2,17 @@ package org.ltipublisher.roster;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.ltipublisher.accounts.AccountService;
-import org.ltipublisher.accounts.AccountSummary;
+import org.ltipublisher.accounts.AccountService.NewLink;
 import org.ltipublisher.accounts.ProvisioningMode;
 import org.ltipublisher.db.JdbcTemplate;
 import org.ltipublisher.enrolment.EnrolmentRules;
@@ -43,77 +45,126 @@ public class RosterWriter {
         this.clock = clock;
     }
 
+    /**
+     * One page in one transaction and a handful of statements, whatever its size: the accounts of all its
+     * members in one read, the missing ones made in one insert, the enrolments in one upsert (one per
+     * member only while the resource has enrolment rules, which count seats as they go).
+     */
     @Transactional
     public PageCounts apply(RosterScope scope, List<NrpsMember> members) {
         int active = 0;
-        int added = 0;
         int skipped = 0;
         int gone = 0;
         boolean enrols = scope.resource().memberSyncMode.enrols();
-        List<Seen> seen = new ArrayList<>();
+        List<NrpsMember> present = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (NrpsMember member : members) {
+            if (member.active()) {
+                active++;
+                present.add(member);
+            } else {
+                gone++;
+                // in a full read an inactive member is simply not marked, so it counts as absent
+                if (scope.differences()) {
+                    removed.add(member.userId());
+                }
+            }
+        }
+        if (!removed.isEmpty()) {
+            // NRPS §2.4.2: a differences read reports removals as Inactive/Deleted; applied at the end
+            sql.update("""
+                    insert into nrps_removal (run_id, account_id, context_id)
+                    select ?, pu.account_id, ? from platform_user pu where pu.issuer = ? and pu.subject = any(?::text[])
+                    on conflict do nothing
+                    """, scope.runId(), scope.contextRowId(), scope.issuer(), removed.toArray(String[]::new));
+        }
         // first every account (platform user locks), then the enrolments (which may take the resource's seat
         // lock): a launch takes its platform user's lock before the seat lock, so the two never wait in a cycle
-        for (NrpsMember member : members) {
-            if (!member.active()) {
-                gone++;
-                if (scope.differences()) {
-                    // NRPS §2.4.2: a differences read reports removals as Inactive/Deleted; applied at the end
-                    linkedAccount(scope.issuer(), member.userId()).ifPresent(account -> sql.update("""
-                            insert into nrps_removal (run_id, account_id, context_id) values (?, ?, ?)
-                            on conflict do nothing
-                            """, scope.runId(), account, scope.contextRowId()));
-                }
-                continue; // in a full read an inactive member is simply not marked, so it counts as absent
-            }
-            active++;
-            RoleClass roleClass = LtiRoles.classify(member.roles());
-            Optional<AccountSummary> account = accounts.findLinked(member.identity(scope.issuer()));
-            if (account.isEmpty()) {
-                ProvisioningMode mode = scope.resource().provisioningFor(roleClass);
-                if (!enrols || (mode != ProvisioningMode.AUTO && mode != ProvisioningMode.ANONYMOUS)) {
-                    // the user chooses or proves an account at their first launch; "unenrol missing" adds nobody
-                    skipped++;
-                    continue;
-                }
-                account = Optional.of(accounts.createAndLink(member.identity(scope.issuer()),
-                        mode == ProvisioningMode.ANONYMOUS, scope.resource().accountDefaults()));
-            }
-            seen.add(new Seen(member, account.get().id(), roleClass));
-        }
-        for (Seen s : seen) {
-            if (!enrols) {
-                // "unenrol missing": an active enrolment is only marked as seen, so the end of the read keeps it
-                sql.update("""
-                        update enrolment set sync_run_id = ?, platform_subject = ?
-                        where account_id = ? and resource_id = ? and context_id is not distinct from ?
-                          and status = 'ACTIVE'
-                        """, scope.runId(), s.member().userId(), s.accountId(), scope.resource().id,
-                        scope.contextRowId());
+        Map<String, UUID> accountOf = new HashMap<>(accounts.findLinked(scope.issuer(),
+                present.stream().map(m -> m.identity(scope.issuer())).toList()));
+        List<NewLink> toCreate = new ArrayList<>();
+        List<Seen> seen = new ArrayList<>();
+        for (NrpsMember member : present) {
+            if (accountOf.containsKey(member.userId())) {
                 continue;
             }
-            if (rules.refusal(s.accountId(), scope.resource(), s.roleClass()).isPresent()) {
-                // outside the enrolment window, or the maximum is reached: as a launch would be refused
+            ProvisioningMode mode = scope.resource().provisioningFor(LtiRoles.classify(member.roles()));
+            if (!enrols || (mode != ProvisioningMode.AUTO && mode != ProvisioningMode.ANONYMOUS)) {
+                // the user chooses or proves an account at their first launch; "unenrol missing" adds nobody
                 skipped++;
                 continue;
             }
-            boolean inserted = sql.queryOne("""
+            toCreate.add(new NewLink(member.identity(scope.issuer()), mode == ProvisioningMode.ANONYMOUS));
+        }
+        accountOf.putAll(accounts.createAndLinkAll(scope.issuer(), toCreate, scope.resource().accountDefaults()));
+        for (NrpsMember member : present) {
+            UUID account = accountOf.get(member.userId());
+            if (account != null) {
+                seen.add(new Seen(member, account, LtiRoles.classify(member.roles())));
+            }
+        }
+        if (!enrols) {
+            markSeen(scope, seen);
+            return new PageCounts(active, 0, skipped, gone);
+        }
+        if (scope.resource().hasEnrolmentRules()) {
+            int added = 0;
+            for (Seen s : seen) {
+                if (rules.refusal(s.accountId(), scope.resource(), s.roleClass()).isPresent()) {
+                    // outside the enrolment window, or the maximum is reached: as a launch would be refused
+                    skipped++;
+                } else if (enrol(scope, List.of(s)) > 0) {
+                    added++;
+                }
+            }
+            return new PageCounts(active, added, skipped, gone);
+        }
+        return new PageCounts(active, enrol(scope, seen), skipped, gone);
+    }
+
+    /** "Unenrol missing": an active enrolment is only marked as seen, so the end of the read keeps it. */
+    private void markSeen(RosterScope scope, List<Seen> seen) {
+        if (seen.isEmpty()) {
+            return;
+        }
+        sql.update("""
+                update enrolment e set sync_run_id = ?, platform_subject = v.subject
+                from unnest(?::uuid[], ?::text[]) as v(account_id, subject)
+                where e.account_id = v.account_id and e.resource_id = ? and e.context_id is not distinct from ?
+                  and e.status = 'ACTIVE'
+                """, scope.runId(), seen.stream().map(s -> s.accountId().toString()).toArray(String[]::new),
+                seen.stream().map(s -> s.member().userId()).toArray(String[]::new), scope.resource().id,
+                scope.contextRowId());
+    }
+
+    /** Upserts the enrolments of these members in one statement; returns how many are new. */
+    private int enrol(RosterScope scope, List<Seen> seen) {
+        // one row per account: an upsert may not touch a row twice (two subjects linked to one account: the last wins)
+        Map<UUID, Seen> byAccount = new LinkedHashMap<>();
+        seen.forEach(s -> byAccount.put(s.accountId(), s));
+        if (byAccount.isEmpty()) {
+            return 0;
+        }
+        List<Seen> rows = List.copyOf(byAccount.values());
+        return sql.queryOne("""
+                with upserted as (
                     insert into enrolment (id, account_id, resource_id, context_id, role_class, roles, status,
                         created_at, updated_at, source, platform_subject, sync_run_id)
-                    values (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, 'MEMBER_SYNC', ?, ?)
+                    select gen_random_uuid(), v.account_id, ?, ?, v.role_class, v.roles, 'ACTIVE', ?, ?, 'MEMBER_SYNC',
+                        v.subject, ?
+                    from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as v(account_id, role_class, roles, subject)
                     on conflict (account_id, resource_id, context_id) do update set
                         role_class = excluded.role_class, roles = excluded.roles, status = 'ACTIVE',
                         platform_subject = excluded.platform_subject, sync_run_id = excluded.sync_run_id,
                         updated_at = case when enrolment.status <> 'ACTIVE' or enrolment.roles <> excluded.roles
                                           then excluded.updated_at else enrolment.updated_at end
-                    returning (xmax = 0) as inserted
-                    """, row -> row.getBoolean("inserted"), UUID.randomUUID(), s.accountId(), scope.resource().id,
-                    scope.contextRowId(), s.roleClass().name(), String.join(" ", s.member().roles()), clock.instant(),
-                    clock.instant(), s.member().userId(), scope.runId()).orElse(false);
-            if (inserted) {
-                added++;
-            }
-        }
-        return new PageCounts(active, added, skipped, gone);
+                    returning (xmax = 0) as inserted)
+                select count(*) filter (where inserted) as added from upserted
+                """, row -> row.getInt("added"), scope.resource().id, scope.contextRowId(), clock.instant(),
+                clock.instant(), scope.runId(), rows.stream().map(s -> s.accountId().toString()).toArray(String[]::new),
+                rows.stream().map(s -> s.roleClass().name()).toArray(String[]::new),
+                rows.stream().map(s -> String.join(" ", s.member().roles())).toArray(String[]::new),
+                rows.stream().map(s -> s.member().userId()).toArray(String[]::new)).orElse(0);
     }
 
     /** An active member with the account it has. */
@@ -158,10 +209,5 @@ public class RosterWriter {
     public long activeEnrolments(RosterScope scope) {
         return sql.queryOne("select count(*) as active from enrolment where resource_id = ? and context_id = ? and status = 'ACTIVE'",
                 row -> row.getLong("active"), scope.resource().id, scope.contextRowId()).orElse(0L);
-    }
-
-    private Optional<UUID> linkedAccount(String issuer, String subject) {
-        return sql.queryOne("select account_id from platform_user where issuer = ? and subject = ?",
-                row -> row.getObject("account_id", UUID.class), issuer, subject);
     }
 }

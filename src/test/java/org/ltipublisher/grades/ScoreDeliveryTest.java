@@ -498,6 +498,40 @@ class ScoreDeliveryTest extends WithPostgres {
     }
 
     @Test
+    void aBacklogWithSeveralScoresPerLearnerArrivesOnceEachAndInTimestampOrder() throws Exception {
+        Launched l = launch(resource("Backlog", "problem"), s -> { });
+        String prefix = "order-" + UUID.randomUUID() + "-";
+        int learners = 300;
+        int stale = services.staleScores();
+        // three scores per learner, the oldest first: all due at once, so the lanes' senders race for them
+        insertScores(l, prefix, learners);
+        DbCounts.scalar(db, """
+                with more as (
+                    insert into score (id, account_id, resource_id, resource_link_id, platform_issuer, platform_subject,
+                        score_given, score_maximum, activity_progress, grading_progress, scored_at, created_at, status,
+                        next_attempt_at)
+                    select gen_random_uuid(), s.account_id, s.resource_id, s.resource_link_id, s.platform_issuer,
+                        s.platform_subject, k, 10, 'Completed', 'FullyGraded', s.scored_at + k * interval '1 second',
+                        now(), 'PENDING', now()
+                    from score s cross join generate_series(1, 2) k where s.platform_subject like ?
+                    returning 1)
+                select count(*) from more""", prefix + "%");
+
+        Eventually.await(Duration.ofSeconds(120), () -> DbCounts.scalar(db,
+                "select count(*) from score where platform_subject like ? and status = 'SENT'", prefix + "%") == 3L * learners,
+                () -> DbCounts.scalar(db, "select count(*) from score where platform_subject like ? and status = 'SENT'",
+                        prefix + "%") + " of " + 3 * learners + " sent");
+
+        Map<String, List<Integer>> received = new LinkedHashMap<>();
+        services.scores().stream().filter(s -> s.userId().startsWith(prefix)).forEach(s -> received
+                .computeIfAbsent(s.userId(), u -> new ArrayList<>()).add(s.body().path("scoreGiven").asInt()));
+        assertEquals(learners, received.size(), "every learner's scores arrived");
+        received.forEach((user, given) -> assertEquals(List.of(given.get(0), 1, 2), given,
+                user + ": each score once, the newer after the older"));
+        assertEquals(stale, services.staleScores(), "no older score overtook a newer one");
+    }
+
+    @Test
     void scoresOfAWorkerThatDiedAreTakenOverWhenItsLeaseExpires() throws Exception {
         Launched l = launch(resource("Orphaned", "problem"), s -> { });
         String prefix = "orphan-" + UUID.randomUUID() + "-";

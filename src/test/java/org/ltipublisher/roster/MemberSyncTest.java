@@ -227,6 +227,40 @@ class MemberSyncTest extends WithPostgres {
     }
 
     @Test
+    void membersLaunchingWhileTheSyncCreatesTheirAccountsEndWithOneAccountEach() throws Exception {
+        Course c = course();
+        int members = 1_500;
+        for (int i = 0; i < members; i++) {
+            c.roster().add("race-" + i + "-" + c.context(), "Racer " + i, null, "Active", LEARNER);
+        }
+        AdminApi.admin().post("/api/v1/resources/" + c.res().id() + "/sync/members").then().statusCode(202);
+        // meanwhile members of every page launch for the first time, each creating their account if the sync has not
+        java.util.concurrent.ExecutorService launchers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        List<java.util.concurrent.Future<Integer>> launches = new java.util.ArrayList<>();
+        for (int i = 0; i < members; i += 50) {
+            String sub = "race-" + i + "-" + c.context();
+            launches.add(launchers.submit(() -> new LtiBrowser().launch(platform, c.reg(), c.res().launchUrl(),
+                    LaunchSpec.resourceLink(c.reg().issuer(), c.reg().clientId(), "dep-1", c.res().launchUrl(), sub)
+                            .lti("context", Map.of("id", c.context(), "title", "Course"))).statusCode()));
+        }
+        for (var launch : launches) {
+            assertEquals(303, launch.get());
+        }
+        launchers.shutdown();
+        Eventually.await(Duration.ofSeconds(240), () -> lastRun(c).get("finishedAt") != null
+                && lastRun(c).get("counts") != null, () -> "member sync did not finish: " + lastRun(c));
+        Map<String, Object> run = lastRun(c);
+        assertEquals("ok", run.get("result"), String.valueOf(run));
+        assertEquals(members, DbCounts.scalar(db, "select count(*) from platform_user where issuer = ? and subject like ?",
+                c.reg().issuer(), "race-%-" + c.context()), "one link per member");
+        assertEquals(members, DbCounts.scalar(db, "select count(distinct account_id) from platform_user where issuer = ? "
+                + "and subject like ?", c.reg().issuer(), "race-%-" + c.context()), "one account per member");
+        assertEquals(0, DbCounts.scalar(db, "select count(*) from account a where a.full_name like 'Racer %' and not exists "
+                + "(select 1 from platform_user p where p.account_id = a.id)"), "no account left unlinked");
+        assertEquals(members + 1, active(c));
+    }
+
+    @Test
     void syncNowIsRefusedWhenMemberSyncIsOff() {
         Published res = AdminApi.publish("No sync", "auto", "auto");
         AdminApi.admin().post("/api/v1/resources/" + res.id() + "/sync/members").then().statusCode(409)

@@ -63,6 +63,16 @@ public final class LaunchBenchmark {
                     registration.deploymentId(), resource.launchUrl(), "<h1>Benchmark activity</h1>");
             first.destroy();
             first.waitFor();
+            if (Boolean.getBoolean("bench.grades-roster")) {
+                // -Dbench.grades-roster=true: only the grades and rosters phase, on the pod's settings (bench/README.md)
+                Process service = startService(postgres, port);
+                awaitReady(service);
+                new GradesAndRosterBench(base, service.pid(), postmaster, postgres.getPostgresDatabase())
+                        .run(Integer.getInteger("bench.members", 10_000), Integer.getInteger("bench.scores", 10_000));
+                service.destroy();
+                service.waitFor();
+                return;
+            }
             int soak = Integer.getInteger("bench.soak", 0);
             if (soak > 0) {
                 // -Dbench.soak=1000000: only the soak, on the pod's settings, then the service's log is the record
