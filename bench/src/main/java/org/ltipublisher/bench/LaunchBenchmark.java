@@ -204,9 +204,11 @@ public final class LaunchBenchmark {
     private Process startService(EmbeddedPostgres postgres, int port, String... jvmArgs) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
-        // the container image's JVM settings in a 384Mi pod, as the k8s base runs it (-Dbench.pod=false: JVM defaults)
-        if (Boolean.parseBoolean(System.getProperty("bench.pod", "true"))) {
-            command.addAll(List.of("@src/main/docker/jvm.options", "-XX:MaxRAM=384m"));
+        // the container image's JVM settings in a pod of the k8s base's memory limit (-Dbench.max-ram=256m emulates
+        // another; -Dbench.pod=false: JVM defaults)
+        boolean pod = Boolean.parseBoolean(System.getProperty("bench.pod", "true"));
+        if (pod) {
+            command.addAll(List.of("@src/main/docker/jvm.options", "-XX:MaxRAM=" + System.getProperty("bench.max-ram", "384m")));
         }
         command.addAll(List.of(jvmArgs));
         // e.g. -Dbench.service-jvm-args="-XX:StartFlightRecording=filename=target/launch.jfr" to profile the service
@@ -226,8 +228,13 @@ public final class LaunchBenchmark {
                 "-Dquarkus.log.category.\"org.ltipublisher\".level=WARN",
                 "-jar", System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar")));
         File log = Path.of("target", "bench-service.log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        ProcessBuilder service = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        if (pod) {
+            // as the Dockerfile sets it: glibc's malloc arenas, one per thread that allocates, each reserving 64 MiB
+            service.environment().put("MALLOC_ARENA_MAX", System.getProperty("bench.malloc-arena-max", "2"));
+        }
+        return service.start();
     }
 
     /** Seconds from process start to a ready answer on /q/health/ready. */
