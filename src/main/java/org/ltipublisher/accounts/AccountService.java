@@ -1,6 +1,8 @@
 package org.ltipublisher.accounts;
 
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -172,15 +174,7 @@ public class AccountService {
                     link.owns_profile
                 from account a join link on a.id = link.account_id
                 """, row -> {
-            Account a = new Account();
-            a.id = row.getObject("id", UUID.class);
-            a.username = row.getString("username");
-            a.email = row.getString("email");
-            a.givenName = row.getString("given_name");
-            a.familyName = row.getString("family_name");
-            a.fullName = row.getString("full_name");
-            a.anonymous = row.getBoolean("anonymous");
-            return new Linked(a, row.getBoolean("owns_profile"));
+            return new Linked(linkedAccount(row), row.getBoolean("owns_profile"));
         }, clock.instant(), identity.issuer(), identity.subject());
         linked.filter(l -> l.ownsProfile() && !l.account().anonymous && profileChanged(l.account(), identity))
                 .map(Linked::account).ifPresent(a -> {
@@ -252,15 +246,7 @@ public class AccountService {
                 from platform_user pu join account a on a.id = pu.account_id
                 where pu.issuer = ? and pu.subject = any(?::text[])
                 """, row -> {
-            Account a = new Account();
-            a.id = row.getObject("id", UUID.class);
-            a.username = row.getString("username");
-            a.email = row.getString("email");
-            a.givenName = row.getString("given_name");
-            a.familyName = row.getString("family_name");
-            a.fullName = row.getString("full_name");
-            a.anonymous = row.getBoolean("anonymous");
-            return Map.entry(row.getString("subject"), new Linked(a, row.getBoolean("owns_profile")));
+            return Map.entry(row.getString("subject"), new Linked(linkedAccount(row), row.getBoolean("owns_profile")));
         }, issuer, bySubject.keySet().toArray(String[]::new)).forEach(entry -> {
             Linked l = entry.getValue();
             PlatformIdentity identity = bySubject.get(entry.getKey());
@@ -273,6 +259,19 @@ public class AccountService {
             linked.put(entry.getKey(), l.account().id);
         });
         return linked;
+    }
+
+    /** The account columns both findLinked queries select, by name. */
+    private static Account linkedAccount(ResultSet row) throws SQLException {
+        Account a = new Account();
+        a.id = row.getObject("id", UUID.class);
+        a.username = row.getString("username");
+        a.email = row.getString("email");
+        a.givenName = row.getString("given_name");
+        a.familyName = row.getString("family_name");
+        a.fullName = row.getString("full_name");
+        a.anonymous = row.getBoolean("anonymous");
+        return a;
     }
 
     /**
