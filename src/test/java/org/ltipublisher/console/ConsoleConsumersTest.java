@@ -54,16 +54,6 @@ class ConsoleConsumersTest extends WithPostgres {
         session = console.session();
     }
 
-    private Response post(String path, Map<String, String> form) {
-        var request = console.form();
-        form.forEach(request::formParam);
-        return request.post(path);
-    }
-
-    private Response page(String path) {
-        return console.page(path);
-    }
-
     private static Map<String, String> fields(String page) {
         Map<String, String> fields = new HashMap<>();
         Matcher m = FIELD.matcher(page);
@@ -88,7 +78,7 @@ class ConsoleConsumersTest extends WithPostgres {
     @Test
     void aNewConsumersSecretIsShownOnceAndWorksAndNoLaterPageShowsIt() {
         String name = "Canvas of the district " + UUID.randomUUID();
-        Response created = post("/console/consumers", form("name", name, "consumerKey", "", "authMode", "anonymous"));
+        Response created = console.post("/console/consumers", form("name", name, "consumerKey", "", "authMode", "anonymous"));
         assertEquals(200, created.statusCode(), created.asString());
         assertEquals("no-store", created.header("Cache-Control"));
         Map<String, String> shown = fields(created.asString());
@@ -111,9 +101,9 @@ class ConsoleConsumersTest extends WithPostgres {
         }
 
         // no later page shows it: the list, the consumer's page (a reload), the API's list
-        page("/console/consumers").then().statusCode(200).body(containsString(name)).body(containsString(key))
+        console.page("/console/consumers").then().statusCode(200).body(containsString(name)).body(containsString(key))
                 .body(containsString("enabled")).body(not(containsString(secret)));
-        page("/console/consumers/" + id).then().statusCode(200).body(containsString(key))
+        console.page("/console/consumers/" + id).then().statusCode(200).body(containsString(key))
                 .body(containsString("lms.school.example")).body(containsString("shown once"))
                 .body(containsString("/lti/v1p1/resources/{resourceId}")).body(not(containsString(secret)));
         AdminApi.admin().get("/api/v1/consumers").then().statusCode(200).body(not(containsString(secret)));
@@ -124,19 +114,19 @@ class ConsoleConsumersTest extends WithPostgres {
         ConsumerSimulator lms = ConsumerSimulator.create("anonymous", false);
         try (lms) {
             String base = "/console/consumers/" + lms.id;
-            assertEquals(303, post(base, form("name", "Renamed LMS", "authMode", "auto-link-email",
+            assertEquals(303, console.post(base, form("name", "Renamed LMS", "authMode", "auto-link-email",
                     "requireUserAccount", "on")).statusCode());
             assertEquals(1, DbCounts.scalar(db, "select count(*) from lti_consumer where id = ? and name = 'Renamed LMS' "
                     + "and auth_mode = 'AUTO_LINK_EMAIL' and require_user_account", lms.id));
-            page(base).then().body(containsString("value=\"auto-link-email\" selected"));
-            assertEquals(303, post(base, form("name", "Renamed LMS", "authMode", "anonymous")).statusCode());
+            console.page(base).then().body(containsString("value=\"auto-link-email\" selected"));
+            assertEquals(303, console.post(base, form("name", "Renamed LMS", "authMode", "anonymous")).statusCode());
             assertEquals(1, DbCounts.scalar(db, "select count(*) from lti_consumer where id = ? "
                     + "and auth_mode = 'ANONYMOUS' and not require_user_account", lms.id));
 
-            Response off = post(base + "/enabled", form("enabled", "false"));
+            Response off = console.post(base + "/enabled", form("enabled", "false"));
             assertEquals(303, off.statusCode(), off.asString());
             assertTrue(off.header("Location").endsWith(base), off.header("Location"));
-            page("/console/consumers").then().body(containsString("disabled"));
+            console.page("/console/consumers").then().body(containsString("disabled"));
             AdminApi.admin().get("/api/v1/consumers/" + lms.id).then().body("enabled", org.hamcrest.Matchers.is(false));
 
             Published res = AdminApi.publish("Problem for a disabled consumer", "auto", "auto");
@@ -147,7 +137,7 @@ class ConsoleConsumersTest extends WithPostgres {
             assertTrue(refused.body().contains("switched off"), refused.body());
             assertEquals(before, DbCounts.of(db), "a refused launch stores nothing, not even its nonce");
 
-            assertEquals(303, post(base + "/enabled", form("enabled", "true")).statusCode());
+            assertEquals(303, console.post(base + "/enabled", form("enabled", "true")).statusCode());
             HttpResponse<String> again = lms.post(url, lms.sign(url, ConsumerSimulator.basicLaunch("u-off", "rl-off")));
             assertEquals(303, again.statusCode(), again.body());
         }
@@ -158,32 +148,32 @@ class ConsoleConsumersTest extends WithPostgres {
         ConsumerSimulator lms = ConsumerSimulator.create("anonymous", false);
         try (lms) {
             long consumers = DbCounts.scalar(db, "select count(*) from lti_consumer");
-            Response noName = post("/console/consumers", form("name", " ", "authMode", "anonymous"));
+            Response noName = console.post("/console/consumers", form("name", " ", "authMode", "anonymous"));
             assertEquals(422, noName.statusCode(), noName.asString());
             assertTrue(noName.asString().contains("name is required"), noName.asString());
-            Response badMode = post("/console/consumers", form("name", "X", "authMode", "trust-everyone"));
+            Response badMode = console.post("/console/consumers", form("name", "X", "authMode", "trust-everyone"));
             assertEquals(422, badMode.statusCode(), badMode.asString());
             assertTrue(badMode.asString().contains("anonymous, auto-link-email, existing-only"), badMode.asString());
-            Response takenKey = post("/console/consumers", form("name", "Y", "consumerKey", lms.key(), "authMode", "anonymous"));
+            Response takenKey = console.post("/console/consumers", form("name", "Y", "consumerKey", lms.key(), "authMode", "anonymous"));
             assertEquals(409, takenKey.statusCode(), takenKey.asString());
-            Response badKey = post("/console/consumers", form("name", "Y", "consumerKey", "has spaces", "authMode", "anonymous"));
+            Response badKey = console.post("/console/consumers", form("name", "Y", "consumerKey", "has spaces", "authMode", "anonymous"));
             assertEquals(422, badKey.statusCode(), badKey.asString());
             assertEquals(consumers, DbCounts.scalar(db, "select count(*) from lti_consumer"));
 
             String base = "/console/consumers/" + lms.id;
             String state = "select name || auth_mode || require_user_account || enabled from lti_consumer where id = ?";
             String before = DbCounts.text(db, state, lms.id);
-            assertEquals(422, post(base, form("name", "", "authMode", "anonymous")).statusCode());
-            assertEquals(422, post(base, form("name", "Z")).statusCode());
-            assertEquals(400, post(base, form("name", "Z", "authMode", "anonymous", "requireUserAccount", "maybe")).statusCode());
-            Response badSwitch = post(base + "/enabled", form("enabled", "maybe"));
+            assertEquals(422, console.post(base, form("name", "", "authMode", "anonymous")).statusCode());
+            assertEquals(422, console.post(base, form("name", "Z")).statusCode());
+            assertEquals(400, console.post(base, form("name", "Z", "authMode", "anonymous", "requireUserAccount", "maybe")).statusCode());
+            Response badSwitch = console.post(base + "/enabled", form("enabled", "maybe"));
             assertEquals(400, badSwitch.statusCode(), badSwitch.asString());
             assertTrue(badSwitch.asString().contains("true or false"), badSwitch.asString());
             assertEquals(before, DbCounts.text(db, state, lms.id));
 
-            assertEquals(404, post("/console/consumers/" + UUID.randomUUID() + "/enabled", form("enabled", "false")).statusCode());
-            page("/console/consumers/not-a-uuid").then().statusCode(404).body(containsString("consumers list"));
-            page("/console/consumers/" + UUID.randomUUID()).then().statusCode(404);
+            assertEquals(404, console.post("/console/consumers/" + UUID.randomUUID() + "/enabled", form("enabled", "false")).statusCode());
+            console.page("/console/consumers/not-a-uuid").then().statusCode(404).body(containsString("consumers list"));
+            console.page("/console/consumers/" + UUID.randomUUID()).then().statusCode(404);
         }
     }
 

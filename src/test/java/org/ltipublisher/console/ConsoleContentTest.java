@@ -73,16 +73,6 @@ class ConsoleContentTest extends WithPostgres {
         }
     }
 
-    private Response post(String path, Map<String, String> form) {
-        var request = console.form();
-        form.forEach(request::formParam);
-        return request.post(path);
-    }
-
-    private Response page(String path) {
-        return console.page(path);
-    }
-
     private UUID idOf(String title) {
         return UUID.fromString(DbCounts.text(db, "select cast(id as text) from published_resource where title = ?", title));
     }
@@ -100,7 +90,7 @@ class ConsoleContentTest extends WithPostgres {
     @Test
     void contentIsPublishedEditedPlacedInItsTreeDisabledAndEnabledFromThePages() {
         String title = "Algebra " + UUID.randomUUID();
-        Response created = post("/console/content", Map.of("title", title, "kind", "course", "maxGrade", "50",
+        Response created = console.post("/console/content", Map.of("title", title, "kind", "course", "maxGrade", "50",
                 "studentProvisioning", "prompt", "teacherProvisioning", "auto", "gradeSync", "on"));
         assertEquals(200, created.statusCode(), created.asString());
         UUID id = idOf(title);
@@ -116,13 +106,13 @@ class ConsoleContentTest extends WithPostgres {
                 + "and max_grade = 50 and grade_sync and not member_sync and student_provisioning = 'PROMPT' "
                 + "and teacher_provisioning = 'AUTO'", id));
 
-        page("/console/content").then().statusCode(200).body(containsString(title)).body(containsString(launchUrl))
+        console.page("/console/content").then().statusCode(200).body(containsString(title)).body(containsString(launchUrl))
                 .body(containsString("enabled"));
-        page("/console/content/" + id).then().statusCode(200).body(containsString("value=\"" + launchUrl + "\""))
+        console.page("/console/content/" + id).then().statusCode(200).body(containsString("value=\"" + launchUrl + "\""))
                 .body(containsString("Sync grades now")).body(containsString("Nobody enrolled yet"));
 
         // edit: member sync on with its mode, enrolment rules and account defaults
-        Response saved = post("/console/content/" + id, settings(title, Map.of("memberSync", "on", "gradeSync", "on",
+        Response saved = console.post("/console/content/" + id, settings(title, Map.of("memberSync", "on", "gradeSync", "on",
                 "memberSyncMode", "enrol-new", "maxEnrolled", "30", "enrolmentPeriod", "P30D",
                 "enrolmentStartsAt", "2026-09-01T08:00:00Z", "defaultTimezone", "Europe/Paris",
                 "studentProvisioning", "anonymous")));
@@ -135,36 +125,36 @@ class ConsoleContentTest extends WithPostgres {
                 .body("enrolmentPeriod", org.hamcrest.Matchers.equalTo("PT720H"))
                 .body("defaultTimezone", org.hamcrest.Matchers.equalTo("Europe/Paris"))
                 .body("studentProvisioning", org.hamcrest.Matchers.equalTo("anonymous"));
-        page("/console/content/" + id).then().body(containsString("value=\"PT720H\""))
+        console.page("/console/content/" + id).then().body(containsString("value=\"PT720H\""))
                 .body(containsString("value=\"Europe/Paris\""));
 
         // the tree: a child added from the parent's page, shown under it in the list
         String unit = "Unit 1 " + UUID.randomUUID();
-        Response child = post("/console/content/" + id + "/children", Map.of("title", unit, "kind", "unit",
+        Response child = console.post("/console/content/" + id + "/children", Map.of("title", unit, "kind", "unit",
                 "maxGrade", "10"));
         assertEquals(200, child.statusCode(), child.asString());
         UUID childId = idOf(unit);
         assertEquals(1, DbCounts.scalar(db, "select count(*) from published_resource where id = ? and parent_id = ?",
                 childId, id));
-        page("/console/content/" + id).then().body(containsString("href=\"/console/content/" + childId + "\""));
-        page("/console/content/" + childId).then().body(containsString("Inside <a href=\"/console/content/" + id + "\""));
-        String list = page("/console/content").asString();
+        console.page("/console/content/" + id).then().body(containsString("href=\"/console/content/" + childId + "\""));
+        console.page("/console/content/" + childId).then().body(containsString("Inside <a href=\"/console/content/" + id + "\""));
+        String list = console.page("/console/content").asString();
         assertTrue(list.indexOf(title) < list.indexOf(unit) && list.contains("--depth: 1"), list);
 
         // disable and enable, as /api/v1/resources/{id}/disable and /enable
-        assertEquals(303, post("/console/content/" + id + "/disable", Map.of()).statusCode());
+        assertEquals(303, console.post("/console/content/" + id + "/disable", Map.of()).statusCode());
         assertEquals(1, DbCounts.scalar(db, "select count(*) from published_resource where id = ? and not enabled", id));
-        page("/console/content/" + id).then().body(containsString("Enable launches"));
-        assertEquals(303, post("/console/content/" + id + "/enable", Map.of()).statusCode());
+        console.page("/console/content/" + id).then().body(containsString("Enable launches"));
+        assertEquals(303, console.post("/console/content/" + id + "/enable", Map.of()).statusCode());
         assertEquals(1, DbCounts.scalar(db, "select count(*) from published_resource where id = ? and enabled", id));
 
         // a sync interval of this resource, and back to the service-wide one
-        assertEquals(303, post("/console/content/" + id + "/sync/members/interval", Map.of("intervalMinutes", "45"))
+        assertEquals(303, console.post("/console/content/" + id + "/sync/members/interval", Map.of("intervalMinutes", "45"))
                 .statusCode());
         assertEquals(45, DbCounts.scalar(db, "select interval_minutes from sync_schedule where resource_id = ? "
                 + "and kind = 'MEMBERS'", id));
-        page("/console/content/" + id).then().body(containsString("value=\"45\""));
-        assertEquals(303, post("/console/content/" + id + "/sync/members/interval", Map.of("intervalMinutes", ""))
+        console.page("/console/content/" + id).then().body(containsString("value=\"45\""));
+        assertEquals(303, console.post("/console/content/" + id + "/sync/members/interval", Map.of("intervalMinutes", ""))
                 .statusCode());
         assertEquals(0, DbCounts.scalar(db, "select count(*) from sync_schedule where resource_id = ? "
                 + "and kind = 'MEMBERS' and interval_minutes is not null", id));
@@ -194,20 +184,20 @@ class ConsoleContentTest extends WithPostgres {
         roster.add(newcomer, "Grace Hopper", newcomer + "@example.edu", "Active", LEARNER);
         String base = "/console/content/" + res.id();
 
-        Response requested = post(base + "/sync/members", Map.of());
+        Response requested = console.post(base + "/sync/members", Map.of());
         assertEquals(303, requested.statusCode(), requested.asString());
         Eventually.await(Duration.ofSeconds(60), () -> DbCounts.scalar(db, "select count(*) from sync_run where "
                 + "resource_id = ? and kind = 'MEMBERS' and finished_at is not null", res.id()) == 1,
                 () -> "the member sync asked for from the console did not run");
 
-        String detail = page(base).then().statusCode(200).extract().asString();
+        String detail = console.page(base).then().statusCode(200).extract().asString();
         assertTrue(detail.contains(launcher) && detail.contains(newcomer), "both members enrolled: " + detail);
         assertTrue(detail.contains("Grace Hopper") && detail.contains("member_sync"), detail);
         assertTrue(detail.matches("(?s).*<tr class=\"sync-members\">.*?<td>ok</td><td class=\"counts\">[^<]*members 2, added 1.*"),
                 "the run's result and counts: " + detail);
 
         // grade sync is off for this resource: "sync now" is refused with the reason, nothing is scheduled
-        Response off = post(base + "/sync/grades", Map.of());
+        Response off = console.post(base + "/sync/grades", Map.of());
         assertEquals(409, off.statusCode(), off.asString());
         assertTrue(off.asString().contains("turn it on"), off.asString());
         assertEquals(0, DbCounts.scalar(db, "select count(*) from sync_run where resource_id = ? and kind = 'GRADES'",
@@ -281,32 +271,32 @@ class ConsoleContentTest extends WithPostgres {
                 settings("Renamed", Map.of("kind", "chapter")), "kind 'chapter' is not one of course, section, unit",
                 settings("", Map.of()), "title is required");
         refusals.forEach((form, reason) -> {
-            Response refused = post(path, form);
+            Response refused = console.post(path, form);
             assertEquals(422, refused.statusCode(), form + " → " + refused.asString());
             assertTrue(refused.asString().replace("&#39;", "'").contains(reason), "'" + reason + "' in " + refused.asString());
         });
         assertEquals(before, DbCounts.text(db, "select row(r.*)::text from published_resource r where id = ?", res.id()));
 
-        Response badInterval = post(path + "/sync/grades/interval", Map.of("intervalMinutes", "0"));
+        Response badInterval = console.post(path + "/sync/grades/interval", Map.of("intervalMinutes", "0"));
         assertEquals(422, badInterval.statusCode(), badInterval.asString());
         assertTrue(badInterval.asString().contains("between 1 and 10080"), badInterval.asString());
-        assertEquals(422, post(path + "/sync/grades/interval", Map.of("intervalMinutes", "soon")).statusCode());
+        assertEquals(422, console.post(path + "/sync/grades/interval", Map.of("intervalMinutes", "soon")).statusCode());
         assertEquals(0, DbCounts.scalar(db, "select count(*) from sync_schedule where resource_id = ? "
                 + "and interval_minutes is not null", res.id()));
-        assertEquals(404, post(path + "/sync/everything", Map.of()).statusCode());
+        assertEquals(404, console.post(path + "/sync/everything", Map.of()).statusCode());
 
         long resources = DbCounts.scalar(db, "select count(*) from published_resource");
-        Response blank = post("/console/content", Map.of("title", " ", "kind", "activity"));
+        Response blank = console.post("/console/content", Map.of("title", " ", "kind", "activity"));
         assertEquals(422, blank.statusCode(), blank.asString());
-        Response badChild = post(path + "/children", Map.of("title", "Child", "kind", "activity",
+        Response badChild = console.post(path + "/children", Map.of("title", "Child", "kind", "activity",
                 "contentUrl", "javascript:alert(1)"));
         assertEquals(422, badChild.statusCode(), badChild.asString());
         assertTrue(badChild.asString().contains("contentUrl must be an absolute http(s) URL"), badChild.asString());
         assertEquals(resources, DbCounts.scalar(db, "select count(*) from published_resource"));
 
-        page("/console/content/not-a-uuid").then().statusCode(404).body(containsString("content list"));
-        page("/console/content/" + UUID.randomUUID()).then().statusCode(404);
-        assertEquals(404, post("/console/content/" + UUID.randomUUID() + "/disable", Map.of()).statusCode());
+        console.page("/console/content/not-a-uuid").then().statusCode(404).body(containsString("content list"));
+        console.page("/console/content/" + UUID.randomUUID()).then().statusCode(404);
+        assertEquals(404, console.post("/console/content/" + UUID.randomUUID() + "/disable", Map.of()).statusCode());
     }
 
     @Test

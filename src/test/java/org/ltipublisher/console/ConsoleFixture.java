@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -88,6 +89,13 @@ final class ConsoleFixture {
                     .header("Origin", browser.toolOrigin()).header("Cookie", LtiBrowser.CSRF_COOKIE + "="
                             + browser.csrfToken() + "; " + ConsoleSessions.COOKIE + "=" + session)
                     .formParam(LtiBrowser.CSRF_FIELD, browser.csrfToken());
+        }
+
+        /** A console form post with these fields besides the CSRF field (see {@link #form()}). */
+        Response post(String path, Map<String, String> fields) {
+            RequestSpecification request = form();
+            fields.forEach(request::formParam);
+            return request.post(path);
         }
 
         /** A page of the console, redirects not followed. */

@@ -44,16 +44,6 @@ class ConsoleRegistrationDetailTest extends WithPostgres {
         session = console.session();
     }
 
-    private Response post(String path, Map<String, String> form) {
-        var request = console.form();
-        form.forEach(request::formParam);
-        return request.post(path);
-    }
-
-    private Response page(String path) {
-        return console.page(path);
-    }
-
     private UUID newRegistration() {
         String id = AdminApi.admin().body(Map.of("name", "Manual Moodle " + UUID.randomUUID()))
                 .post("/api/v1/registrations").then().statusCode(201).extract().path("id");
@@ -64,26 +54,26 @@ class ConsoleRegistrationDetailTest extends WithPostgres {
     void platformDetailsDeploymentsAndPolicyAreEditedFromThePage() {
         UUID id = newRegistration();
         String base = "/console/registrations/" + id;
-        page(base).then().statusCode(200).body(containsString("Platform details")).body(containsString("PENDING"))
+        console.page(base).then().statusCode(200).body(containsString("Platform details")).body(containsString("PENDING"))
                 .body(containsString("How to register in your LMS")).body(containsString("docs/platforms/brightspace.md"));
-        page("/console/registrations").then().statusCode(200).body(containsString("How to register in your LMS"))
+        console.page("/console/registrations").then().statusCode(200).body(containsString("How to register in your LMS"))
                 .body(containsString("Dynamic Registration URL"));
 
         String issuer = "https://moodle-" + UUID.randomUUID() + ".example.edu";
-        Response saved = post(base + "/platform", Map.of("issuer", issuer, "clientId", "client-7",
+        Response saved = console.post(base + "/platform", Map.of("issuer", issuer, "clientId", "client-7",
                 "authenticationRequestUrl", issuer + "/mod/lti/auth.php", "accessTokenUrl", issuer + "/mod/lti/token.php",
                 "jwksUrl", issuer + "/mod/lti/certs.php", "tokenAudience", ""));
         assertEquals(303, saved.statusCode(), saved.asString());
         assertEquals(1, DbCounts.scalar(db, "select count(*) from registration where id = ? and issuer = ? and client_id = ?",
                 id, issuer, "client-7"));
 
-        assertEquals(303, post(base + "/deployments", Map.of("deploymentId", "4", "deploymentName", "Site")).statusCode());
-        page(base).then().body(containsString("<code>4</code>")).body(containsString("ACTIVE"));
-        assertEquals(303, post(base + "/policy", Map.of("unknownDeploymentPolicy", "ADD")).statusCode());
+        assertEquals(303, console.post(base + "/deployments", Map.of("deploymentId", "4", "deploymentName", "Site")).statusCode());
+        console.page(base).then().body(containsString("<code>4</code>")).body(containsString("ACTIVE"));
+        assertEquals(303, console.post(base + "/policy", Map.of("unknownDeploymentPolicy", "ADD")).statusCode());
         assertEquals(1, DbCounts.scalar(db,
                 "select count(*) from registration where id = ? and unknown_deployment_policy = 'ADD'", id));
 
-        assertEquals(303, post(base + "/deployments/remove", Map.of("deploymentId", "4")).statusCode());
+        assertEquals(303, console.post(base + "/deployments/remove", Map.of("deploymentId", "4")).statusCode());
         assertEquals(0, DbCounts.scalar(db, "select count(*) from deployment where registration_id = ?", id));
     }
 
@@ -92,20 +82,20 @@ class ConsoleRegistrationDetailTest extends WithPostgres {
         UUID id = newRegistration();
         String base = "/console/registrations/" + id;
 
-        Response badUrl = post(base + "/platform", Map.of("issuer", "not a url", "clientId", "c",
+        Response badUrl = console.post(base + "/platform", Map.of("issuer", "not a url", "clientId", "c",
                 "authenticationRequestUrl", "x", "jwksUrl", "y"));
         assertTrue(badUrl.statusCode() >= 400 && badUrl.statusCode() < 500, badUrl.asString());
         assertTrue(badUrl.asString().contains("issuer"), badUrl.asString());
         assertEquals(1, DbCounts.scalar(db, "select count(*) from registration where id = ? and issuer is null", id));
 
-        Response badPolicy = post(base + "/policy", Map.of("unknownDeploymentPolicy", "MAYBE"));
+        Response badPolicy = console.post(base + "/policy", Map.of("unknownDeploymentPolicy", "MAYBE"));
         assertEquals(400, badPolicy.statusCode(), badPolicy.asString());
         assertTrue(badPolicy.asString().contains("REFUSE or ADD"), badPolicy.asString());
 
-        Response unknownRemoval = post(base + "/deployments/remove", Map.of("deploymentId", "99"));
+        Response unknownRemoval = console.post(base + "/deployments/remove", Map.of("deploymentId", "99"));
         assertEquals(404, unknownRemoval.statusCode(), unknownRemoval.asString());
 
-        page("/console/registrations/not-a-uuid").then().statusCode(404).body(containsString("registrations list"));
-        page("/console/registrations/" + UUID.randomUUID()).then().statusCode(404);
+        console.page("/console/registrations/not-a-uuid").then().statusCode(404).body(containsString("registrations list"));
+        console.page("/console/registrations/" + UUID.randomUUID()).then().statusCode(404);
     }
 }
