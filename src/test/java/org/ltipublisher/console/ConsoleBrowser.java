@@ -15,12 +15,16 @@ import javax.sql.DataSource;
 
 import org.ltipublisher.testing.HeadlessChromium;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real browser, as every browser test drives it: Debian's headless Chromium through Debian's
@@ -30,6 +34,7 @@ final class ConsoleBrowser implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String PASSWORD = "a long console password";
+    static final Duration NAVIGATION = Duration.ofSeconds(30);
 
     final WebDriver driver;
     private final String base;
@@ -81,8 +86,26 @@ final class ConsoleBrowser implements AutoCloseable {
         field.sendKeys(value);
     }
 
+    /** A click that stays on the page (a copy button, a checkbox). */
     void click(String css) {
         driver.findElement(By.cssSelector(css)).click();
+    }
+
+    /**
+     * A click that loads another page (a link, a form's submit), waiting until the page it left is gone and the new
+     * one is loaded: chromedriver may return from the click before the navigation commits, and a lookup made in
+     * between finds neither page, which a loaded machine turns into a flaky test.
+     */
+    void clickThrough(String css) {
+        clickThrough(By.cssSelector(css));
+    }
+
+    void clickThrough(By target) {
+        WebElement leaving = driver.findElement(By.tagName("html"));
+        driver.findElement(target).click();
+        WebDriverWait wait = new WebDriverWait(driver, NAVIGATION);
+        wait.until(ExpectedConditions.stalenessOf(leaving));
+        wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     /**
@@ -96,7 +119,7 @@ final class ConsoleBrowser implements AutoCloseable {
         fill("username", username);
         fill("password", PASSWORD);
         fill("confirmation", PASSWORD);
-        click("button[type=submit]");
+        clickThrough("button[type=submit]");
         assertEquals("Dashboard", text("h1"), driver.getPageSource());
     }
 

@@ -63,7 +63,7 @@ class ConsoleBrowserTest extends WithPostgres {
         console.fill("username", "head-of-it");
         console.fill("password", ConsoleBrowser.PASSWORD);
         console.fill("confirmation", ConsoleBrowser.PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        console.clickThrough("button[type=submit]");
         assertEquals("Dashboard", console.text("h1"), browser.getPageSource());
         assertTrue(console.text("header").contains("head-of-it"));
         console.screenshot("dashboard");
@@ -71,11 +71,11 @@ class ConsoleBrowserTest extends WithPostgres {
         // 2. a new registration in the UI, completed by the Moodle-shaped platform with the URL from the page
         try (PlatformSimulator platform = new PlatformSimulator()) {
             RegistrationSimulator moodle = new RegistrationSimulator(platform, RegistrationSimulator.Family.MOODLE);
-            browser.findElement(By.linkText("Registrations")).click();
+            console.clickThrough(By.linkText("Registrations"));
             String name = "Moodle of Example School " + UUID.randomUUID().toString().substring(0, 8);
             console.fill("name", name);
             console.screenshot("registrations");
-            browser.findElement(By.id("create-registration")).click();
+            console.clickThrough("#create-registration");
             String registrationUrl = browser.findElement(By.id("registration-url")).getAttribute("value");
             assertTrue(registrationUrl.contains("/lti/register/"), registrationUrl);
             assertTrue(console.text("#tool-login").endsWith("/lti/login"), console.text("#tool-login"));
@@ -101,7 +101,7 @@ class ConsoleBrowserTest extends WithPostgres {
         // 3. rotation from the Keys page: the next key signs, the old one is retired but still published
         browser.get(console.url("/console/keys"));
         String activeBefore = console.text("#keys tr.ACTIVE code");
-        browser.findElement(By.id("rotate")).click();
+        console.clickThrough("#rotate");
         Eventually.await(Duration.ofSeconds(20), () -> browser.getCurrentUrl().endsWith("/console/keys"),
                 () -> "back on the keys page, not " + browser.getCurrentUrl());
         String activeAfter = console.text("#keys tr.ACTIVE code");
@@ -140,7 +140,7 @@ class ConsoleBrowserTest extends WithPostgres {
         assertEquals(activeAfter, console.text("#keys tr.ACTIVE code"));
 
         // 5. sign-out ends the session: the console asks to sign in again
-        browser.findElement(By.cssSelector(".signout button")).click();
+        console.clickThrough(".signout button");
         browser.get(console.url("/console"));
         assertTrue(browser.getCurrentUrl().endsWith("/console/signin"), browser.getCurrentUrl());
     }

@@ -42,14 +42,14 @@ class ConsoleContentBrowserTest extends WithPostgres {
             console.setUpFirstAdmin(db, setupLink, "content-admin");
 
             // publish from the list page
-            browser.findElement(By.linkText("Published content")).click();
+            console.clickThrough(By.linkText("Published content"));
             assertEquals("Published content", console.text("h1"));
             String title = "Fractions course " + UUID.randomUUID().toString().substring(0, 8);
             console.fill("title", title);
             new Select(browser.findElement(By.id("kind"))).selectByValue("course");
             console.fill("maxGrade", "20");
             browser.findElement(By.id("gradeSync")).click();
-            console.click("#publish");
+            console.clickThrough("#publish");
 
             // the launch URL and custom parameter, each with a copy button
             assertTrue(console.text("h1").contains(title), browser.getPageSource());
@@ -66,13 +66,13 @@ class ConsoleContentBrowserTest extends WithPostgres {
                     .then().statusCode(201);
 
             // its settings: learners must link an account, member sync on (new users only), at most 25 learners
-            console.click("#open-resource");
+            console.clickThrough("#open-resource");
             new Select(browser.findElement(By.id("studentProvisioning"))).selectByValue("prompt");
             browser.findElement(By.id("memberSync")).click();
             new Select(browser.findElement(By.id("memberSyncMode"))).selectByValue("enrol-new");
             console.fill("maxEnrolled", "25");
             console.fill("defaultTimezone", "Europe/Paris");
-            console.click("#save-settings");
+            console.clickThrough("#save-settings");
             assertTrue(browser.getCurrentUrl().endsWith("/console/content/" + id), browser.getCurrentUrl());
             assertEquals("prompt", new Select(browser.findElement(By.id("studentProvisioning")))
                     .getFirstSelectedOption().getAttribute("value"));
@@ -86,7 +86,7 @@ class ConsoleContentBrowserTest extends WithPostgres {
             console.screenshot("console-content-detail");
 
             // the list: the course with its launch URL, the unit indented under it
-            browser.findElement(By.linkText("Published content")).click();
+            console.clickThrough(By.linkText("Published content"));
             String rows = console.text("#content tbody");
             assertTrue(rows.contains(title) && rows.contains(launchUrl) && rows.indexOf(title) < rows.indexOf(unit), rows);
             console.screenshot("console-content");

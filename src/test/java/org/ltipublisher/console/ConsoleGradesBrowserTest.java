@@ -59,11 +59,11 @@ class ConsoleGradesBrowserTest extends WithPostgres {
             Eventually.await(WAIT, () -> "FAILED".equals(status(refused)), () -> "score is " + status(refused));
 
             console.setUpFirstAdmin(db, setupLink, "grades-admin");
-            console.click("a[href='/console/grades']");
+            console.clickThrough("a[href='/console/grades']");
             assertEquals("Grades", console.text("h1"));
             new Select(console.driver.findElement(By.id("status"))).selectByValue("failed");
             new Select(console.driver.findElement(By.id("platform"))).selectByValue(course.registration().id().toString());
-            console.click("#apply-filter");
+            console.clickThrough("#apply-filter");
             console.driver.manage().window().setSize(new Dimension(1400, 1000)); // the filter and the row in one shot
             String row = console.text("#score-" + refused);
             assertTrue(row.contains(learner) && row.contains("failed") && row.contains("not gradable"), row);
@@ -72,7 +72,7 @@ class ConsoleGradesBrowserTest extends WithPostgres {
 
             // the platform is fixed; the administrator replays the score from its row
             services.clearFaults();
-            console.click("#replay-" + refused);
+            console.clickThrough("#replay-" + refused);
             Eventually.await(WAIT, () -> console.driver.findElements(By.id("replay-notice")).size() == 1,
                     () -> "no replay notice on " + console.driver.getCurrentUrl());
             assertTrue(console.text("#replay-notice").contains("1 score queued again"), console.text("#replay-notice"));
@@ -86,7 +86,7 @@ class ConsoleGradesBrowserTest extends WithPostgres {
             assertEquals(7, services.scoresFor(learner).get(0).body().path("scoreGiven").asInt());
 
             new Select(console.driver.findElement(By.id("status"))).selectByValue("sent");
-            console.click("#apply-filter");
+            console.clickThrough("#apply-filter");
             assertTrue(console.text("#scores tbody").contains(learner), console.text("#scores tbody"));
             console.screenshot("console-grades-replayed");
             assertEquals(1, services.scoresFor(learner).size(), "delivered exactly once");

@@ -40,7 +40,7 @@ class ConsoleOidcBrowserTest extends WithPostgres {
             assertEquals("Sign in with School IdP", console.text("#oidc-signin"));
             console.screenshot("console-oidc-signin");
 
-            console.click("#oidc-signin"); // → provider (consents at once) → /console/oidc/signin → /console
+            console.clickThrough("#oidc-signin"); // → provider (consents at once) → /console/oidc/signin → /console
             assertEquals("Dashboard", console.text("h1"), console.driver.getPageSource());
             assertTrue(console.driver.getCurrentUrl().endsWith("/console"), console.driver.getCurrentUrl());
             assertEquals("ada", console.text(".signout span"));
