@@ -19,11 +19,10 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -101,11 +100,12 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     void clickThrough(By target) {
-        WebElement leaving = driver.findElement(By.tagName("html"));
+        JavascriptExecutor page = (JavascriptExecutor) driver;
+        page.executeScript("window.leftByClick = true");
         driver.findElement(target).click();
-        WebDriverWait wait = new WebDriverWait(driver, NAVIGATION);
-        wait.until(ExpectedConditions.stalenessOf(leaving));
-        wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        // a new document has no such variable; a query made mid-navigation may fail and is retried
+        new WebDriverWait(driver, NAVIGATION).ignoring(WebDriverException.class).until(d -> Boolean.TRUE.equals(
+                page.executeScript("return window.leftByClick === undefined && document.readyState === 'complete'")));
     }
 
     /**
