@@ -23,8 +23,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Registered;
@@ -36,8 +34,7 @@ import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
 import org.ltipublisher.testing.PlatformServices;
 import org.ltipublisher.testing.PlatformServices.ReceivedScore;
-import org.ltipublisher.testing.PlatformSimulator;
-import org.ltipublisher.testing.WithPostgres;
+import org.ltipublisher.testing.WithPlatformServices;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -51,33 +48,13 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(FastBackgroundWork.class)
-class ContentTreeGradesTest extends WithPostgres {
+class ContentTreeGradesTest extends WithPlatformServices {
 
     static final String AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint";
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    static PlatformSimulator platform;
-    static PlatformServices services;
-
     @Inject
     DataSource db;
-
-    @BeforeEach
-    void startPlatform() {
-        if (platform == null) {
-            platform = new PlatformSimulator();
-            services = new PlatformServices(platform, "http://localhost:" + RestAssured.port + "/.well-known/jwks.json");
-        }
-        services.clearFaults();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-            platform = null;
-        }
-    }
 
     record Launched(String token, ContentApi.Credential credential) {
     }

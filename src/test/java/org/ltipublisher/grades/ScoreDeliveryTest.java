@@ -27,8 +27,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
@@ -42,7 +40,7 @@ import org.ltipublisher.testing.LtiBrowser;
 import org.ltipublisher.testing.PlatformServices;
 import org.ltipublisher.testing.PlatformServices.ReceivedScore;
 import org.ltipublisher.testing.PlatformSimulator;
-import org.ltipublisher.testing.WithPostgres;
+import org.ltipublisher.testing.WithPlatformServices;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -56,13 +54,10 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(FastBackgroundWork.class)
-class ScoreDeliveryTest extends WithPostgres {
+class ScoreDeliveryTest extends WithPlatformServices {
 
     static final String AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint";
     static final Duration WAIT = Duration.ofSeconds(20);
-
-    static PlatformSimulator platform;
-    static PlatformServices services;
 
     @Inject
     DataSource db;
@@ -75,23 +70,6 @@ class ScoreDeliveryTest extends WithPostgres {
 
     @Inject
     io.quarkus.scheduler.Scheduler scheduler;
-
-    @BeforeEach
-    void startPlatform() {
-        if (platform == null) {
-            platform = new PlatformSimulator();
-            services = new PlatformServices(platform, "http://localhost:" + RestAssured.port + "/.well-known/jwks.json");
-        }
-        services.clearFaults();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-            platform = null;
-        }
-    }
 
     /** A learner's launch: the registration, resource, sub and the launch token the content received. */
     record Launched(Registered reg, Published res, String sub, String token, ContentApi.Credential credential) {

@@ -22,8 +22,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
@@ -35,13 +33,10 @@ import org.ltipublisher.testing.Eventually;
 import org.ltipublisher.testing.FastBackgroundWork;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
-import org.ltipublisher.testing.PlatformServices;
-import org.ltipublisher.testing.PlatformSimulator;
-import org.ltipublisher.testing.WithPostgres;
+import org.ltipublisher.testing.WithPlatformServices;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -52,34 +47,14 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(FastBackgroundWork.class)
-class ScoreIntakeTest extends WithPostgres {
+class ScoreIntakeTest extends WithPlatformServices {
 
     static final Duration WAIT = Duration.ofSeconds(20);
     /** Longer than any answer of ours (the HTML error page included), far shorter than an expanded number. */
     static final int SHORT = 4000;
 
-    static PlatformSimulator platform;
-    static PlatformServices services;
-
     @Inject
     DataSource db;
-
-    @BeforeEach
-    void startPlatform() {
-        if (platform == null) {
-            platform = new PlatformSimulator();
-            services = new PlatformServices(platform, "http://localhost:" + RestAssured.port + "/.well-known/jwks.json");
-        }
-        services.clearFaults();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-            platform = null;
-        }
-    }
 
     record Launched(Published res, String sub, String token, Credential credential) {
     }

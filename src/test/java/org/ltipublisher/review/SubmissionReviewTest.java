@@ -15,8 +15,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.registration.ClientRegistrationRequest;
 import org.ltipublisher.registration.PlatformConfiguration;
@@ -30,13 +28,10 @@ import org.ltipublisher.testing.Eventually;
 import org.ltipublisher.testing.FastBackgroundWork;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
-import org.ltipublisher.testing.PlatformServices;
-import org.ltipublisher.testing.PlatformSimulator;
-import org.ltipublisher.testing.WithPostgres;
+import org.ltipublisher.testing.WithPlatformServices;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /**
@@ -47,37 +42,17 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(FastBackgroundWork.class)
-class SubmissionReviewTest extends WithPostgres {
+class SubmissionReviewTest extends WithPlatformServices {
 
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
     static final String LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
-
-    static PlatformSimulator platform;
-    static PlatformServices services;
 
     @Inject
     DataSource db;
 
     @Inject
     ClientRegistrationRequest registrationRequest;
-
-    @BeforeEach
-    void startPlatform() {
-        if (platform == null) {
-            platform = new PlatformSimulator();
-            services = new PlatformServices(platform, "http://localhost:" + RestAssured.port + "/.well-known/jwks.json");
-        }
-        services.clearFaults();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-            platform = null;
-        }
-    }
 
     private record Course(Registered reg, Published res) {
     }

@@ -13,8 +13,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ltipublisher.testing.AdminApi;
 import org.ltipublisher.testing.AdminApi.Published;
@@ -24,14 +22,11 @@ import org.ltipublisher.testing.Eventually;
 import org.ltipublisher.testing.FastBackgroundWork;
 import org.ltipublisher.testing.LaunchSpec;
 import org.ltipublisher.testing.LtiBrowser;
-import org.ltipublisher.testing.PlatformServices;
 import org.ltipublisher.testing.PlatformServices.Roster;
-import org.ltipublisher.testing.PlatformSimulator;
-import org.ltipublisher.testing.WithPostgres;
+import org.ltipublisher.testing.WithPlatformServices;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /**
@@ -40,32 +35,13 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(FastBackgroundWork.class)
-class MemberSyncModeTest extends WithPostgres {
+class MemberSyncModeTest extends WithPlatformServices {
 
     static final String LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
     static final String NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice";
 
-    static PlatformSimulator platform;
-    static PlatformServices services;
-
     @Inject
     DataSource db;
-
-    @BeforeEach
-    void startPlatform() {
-        if (platform == null) {
-            platform = new PlatformSimulator();
-            services = new PlatformServices(platform, "http://localhost:" + RestAssured.port + "/.well-known/jwks.json");
-        }
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-            platform = null;
-        }
-    }
 
     record Course(Registered reg, Published res, String context, String launcher, Roster roster) {
     }
