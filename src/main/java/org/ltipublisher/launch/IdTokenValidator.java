@@ -6,6 +6,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,6 +34,10 @@ import org.ltipublisher.web.Rejection;
  */
 @ApplicationScoped
 public class IdTokenValidator {
+
+    /** Security Framework §5.1.3 step 4 / §6.1: asymmetric signatures only; never "none", never HS*. */
+    private static final AlgorithmConstraints RS256_ONLY = new AlgorithmConstraints(
+            AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256);
 
     private final PlatformKeySets keySets;
     private final LtiConfig config;
@@ -89,20 +94,24 @@ public class IdTokenValidator {
         if (!(key instanceof RSAPublicKey)) {
             throw new Rejection(401, "wrong_key_type", "the platform key '" + kid + "' is not an RSA key, as RS256 needs");
         }
-        jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                AlgorithmIdentifiers.RSA_USING_SHA256));
-        jws.setKey(key);
         try {
-            if (!jws.verifySignature()) {
-                throw new Rejection(401, "bad_signature",
-                        "the id_token's signature does not match the platform key '" + kid + "'");
-            }
-            return JwtClaims.parse(jws.getPayload());
+            return signedClaims(jws, key).orElseThrow(() -> new Rejection(401, "bad_signature",
+                    "the id_token's signature does not match the platform key '" + kid + "'"));
         } catch (JoseException e) {
             throw new Rejection(401, "bad_signature", "the id_token's signature cannot be verified: " + e.getMessage());
         } catch (InvalidJwtException e) {
             throw bad("malformed_id_token", "the id_token's payload is not a JSON object");
         }
+    }
+
+    /**
+     * Step 3: the JWS's signature checked with the platform's key, RS256 only; its claims when it matches, empty
+     * when not ({@link LaunchWarmUp} runs it too, with the tool's own key).
+     */
+    static Optional<JwtClaims> signedClaims(JsonWebSignature jws, Key key) throws JoseException, InvalidJwtException {
+        jws.setAlgorithmConstraints(RS256_ONLY);
+        jws.setKey(key);
+        return jws.verifySignature() ? Optional.of(JwtClaims.parse(jws.getPayload())) : Optional.empty();
     }
 
     /** Steps 2, 5–7: issuer exactly the registered one; our client id in aud; azp when several audiences. */
