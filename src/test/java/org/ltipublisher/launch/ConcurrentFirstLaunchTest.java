@@ -140,21 +140,20 @@ class ConcurrentFirstLaunchTest extends WithPostgres {
         List<Integer> statuses = fireAtOnce(List.of(clicked, new Tab(twin, clicked.form())));
         assertEquals(List.of(303, 400), statuses.stream().sorted().toList());
 
+        String lastLaunch = "select last_launch_at::text from platform_user where issuer = ? and subject = ?";
+        String enrolmentUpdated = "select e.updated_at::text from enrolment e join platform_user p "
+                + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?";
         DbCounts before = DbCounts.of(db);
-        String touched = DbCounts.text(db, "select last_launch_at::text from platform_user where issuer = ? "
-                + "and subject = ?", reg.issuer(), sub);
-        String enrolled = DbCounts.text(db, "select e.updated_at::text from enrolment e join platform_user p "
-                + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id());
+        String touched = DbCounts.text(db, lastLaunch, reg.issuer(), sub);
+        String enrolled = DbCounts.text(db, enrolmentUpdated, sub, res.id());
         LtiBrowser replay = new LtiBrowser();
         replay.cookies().putAll(cookies);
         Response refused = replay.post(clicked.form());
         assertEquals(400, refused.statusCode(), refused.asString());
         assertTrue(refused.asString().contains("nonce already used"), refused.asString());
         assertEquals(before, DbCounts.of(db));
-        assertEquals(touched, DbCounts.text(db, "select last_launch_at::text from platform_user where issuer = ? "
-                + "and subject = ?", reg.issuer(), sub));
-        assertEquals(enrolled, DbCounts.text(db, "select e.updated_at::text from enrolment e join platform_user p "
-                + "on p.account_id = e.account_id where p.subject = ? and e.resource_id = ?", sub, res.id()));
+        assertEquals(touched, DbCounts.text(db, lastLaunch, reg.issuer(), sub));
+        assertEquals(enrolled, DbCounts.text(db, enrolmentUpdated, sub, res.id()));
     }
 
     @Test
